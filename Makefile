@@ -1,0 +1,54 @@
+# Run `make help` for the list of targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test check lint format migrate demo bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create or update .venv with the pinned requirements
+
+migrate: venv ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo events and the demo accounts
+	$(PY) manage.py load_demo
+
+run: demo ## Start the tracker, a Celery worker and beat (Ctrl-C stops all)
+	@echo "Tracker: http://$(HOST):$(PORT)/admin/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A tracker worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
+	$(BIN)/celery -A tracker beat --loglevel=INFO & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+	$(BIN)/pytest
+
+lint: venv ## ruff format check, ruff lint, migrations check
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+check: lint test ## Everything CI runs
+
+format: venv ## Reformat and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv ## Run the benchmarks and write docs/benchmarks.md
+	$(PY) -m bench
+
+clean: ## Remove local state (database, broker folders), keep .venv
+	rm -rf var staticfiles

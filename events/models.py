@@ -1,0 +1,284 @@
+"""The record: platforms, authorities, blocking events, sources, transitions."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from events.choices import Action, AuthorityKind, DatePrecision, Status, TargetType
+from events.dates import format_partial_date, period_end, precision_error
+
+language_tag_validator = RegexValidator(
+    r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    _("Use a BCP 47 language tag such as 'zh', 'ru', 'fa' or 'zh-Hans'."),
+)
+
+
+def normalise_alias(text: str) -> str:
+    """Case- and space-insensitive form of a name, used to match aliases."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+class Platform(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    homepage = models.URLField(blank=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Other names and spellings, in any script (微信, Weixin…)."),
+    )
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def match_keys(self) -> set[str]:
+        return {normalise_alias(n) for n in [self.name, self.slug, *self.aliases]}
+
+
+class Authority(models.Model):
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=150, unique=True)
+    country = CountryField(blank=True)
+    kind = models.CharField(
+        max_length=20, choices=AuthorityKind.choices, default=AuthorityKind.OTHER
+    )
+    aliases = models.JSONField(default=list, blank=True)
+    homepage = models.URLField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"], name="authority_name_country_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})" if self.country else self.name
+
+    def match_keys(self) -> set[str]:
+        return {normalise_alias(n) for n in [self.name, self.slug, *self.aliases]}
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self) -> EventQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def awaiting_review(self) -> EventQuerySet:
+        return self.filter(status__in=[Status.DRAFT, Status.IN_REVIEW])
+
+    def with_related(self) -> EventQuerySet:
+        return self.select_related("platform", "authority").prefetch_related("sources")
+
+
+class Event(models.Model):
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Stable identifier; survives export and import."),
+    )
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="events"
+    )
+    target = models.CharField(max_length=500)
+    target_type = models.CharField(max_length=20, choices=TargetType.choices)
+    target_url = models.URLField(max_length=2000, blank=True)
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Leave empty when the ordering authority is unknown."),
+    )
+    country = CountryField()
+    action = models.CharField(max_length=20, choices=Action.choices)
+    date = models.DateField(
+        help_text=_("First day of the period when the precision is month or year.")
+    )
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    ended_on = models.DateField(
+        null=True, blank=True, help_text=_("Empty while the event is ongoing.")
+    )
+    ended_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    notice_text = models.TextField(
+        blank=True, help_text=_("Verbatim text users saw, exactly as given.")
+    )
+    notice_language = models.CharField(
+        max_length=35, blank=True, validators=[language_tag_validator]
+    )
+    summary = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        permissions = [
+            ("submit_event", "Can submit events for review"),
+            ("publish_event", "Can publish events"),
+            ("reject_event", "Can reject events"),
+            ("unpublish_event", "Can unpublish events"),
+        ]
+        indexes = [
+            # The review queue: status filter, newest first.
+            models.Index(fields=["status", "-created_at"], name="event_status_created"),
+            # Public timeline and API default order over published events.
+            models.Index(fields=["status", "-date", "-id"], name="event_status_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_precision=DatePrecision.DAY)
+                | Q(date_precision=DatePrecision.MONTH, date__day=1)
+                | Q(date_precision=DatePrecision.YEAR, date__day=1, date__month=1),
+                name="event_date_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(ended_on_precision=DatePrecision.DAY)
+                | Q(ended_on_precision=DatePrecision.MONTH, ended_on__day=1)
+                | Q(
+                    ended_on_precision=DatePrecision.YEAR,
+                    ended_on__day=1,
+                    ended_on__month=1,
+                ),
+                name="event_ended_on_matches_precision",
+            ),
+            # Coarse end dates (a month, a year) may start before a precise
+            # start date inside them; clean() checks the period end for those.
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("date"))
+                | ~Q(ended_on_precision=DatePrecision.DAY),
+                name="event_ended_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target=""), name="event_target_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        action = self.get_action_display()
+        return f"{self.platform} {action} {self.target} ({self.date_display})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:events_event_change", args=[self.pk])
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def ended_on_display(self) -> str:
+        if self.ended_on is None:
+            return ""
+        return format_partial_date(self.ended_on, self.ended_on_precision)
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.ended_on is None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.target or "").strip():
+            errors["target"] = "The target cannot be empty."
+        if self.date and (problem := precision_error(self.date, self.date_precision)):
+            errors["date"] = f"Invalid date: {problem}."
+        if self.ended_on:
+            problem = precision_error(self.ended_on, self.ended_on_precision)
+            if problem:
+                errors["ended_on"] = f"Invalid end date: {problem}."
+            elif (
+                self.date
+                and period_end(self.ended_on, self.ended_on_precision) < self.date
+            ):
+                errors["ended_on"] = "The end date is before the start date."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Source(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    archive_url = models.URLField(max_length=2000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        # Insertion order: the order curators and files gave them in.
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "url"], name="source_event_url_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class StatusChange(models.Model):
+    """One transition of an event's status: who, when, from, to and why."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.from_status or '∅'} → {self.to_status} by {self.user or 'system'}"
+        )
+
+
+class Heartbeat(models.Model):
+    """Last time a background component proved it was alive (worker, beat)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

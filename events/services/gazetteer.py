@@ -1,0 +1,63 @@
+"""Finding platforms and authorities by name, slug or alias, creating unknown ones."""
+
+from __future__ import annotations
+
+from django.utils.text import slugify
+
+from events.models import Authority, Platform, normalise_alias
+
+
+def _unique_slug(model: type[Platform] | type[Authority], text: str) -> str:
+    base = slugify(text, allow_unicode=False)[:90] or model.__name__.lower()
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Gazetteer:
+    """An in-memory index of platforms and authorities for one import run.
+
+    The tables are small (hundreds of rows), so one query each fills the index
+    and every row afterwards resolves without a query.
+    """
+
+    def __init__(self) -> None:
+        self.platforms: dict[str, Platform] = {}
+        for platform in Platform.objects.all():
+            for key in platform.match_keys():
+                self.platforms.setdefault(key, platform)
+        self.authorities: dict[tuple[str, str], Authority] = {}
+        for authority in Authority.objects.all():
+            self._index_authority(authority)
+
+    def _index_authority(self, authority: Authority) -> None:
+        for key in authority.match_keys():
+            self.authorities.setdefault((key, str(authority.country)), authority)
+
+    def platform(self, name: str) -> Platform:
+        key = normalise_alias(name)
+        found = self.platforms.get(key)
+        if found is None:
+            found = Platform.objects.create(
+                name=name.strip(), slug=_unique_slug(Platform, name)
+            )
+            self.platforms[key] = found
+        return found
+
+    def authority(self, name: str, country: str) -> Authority | None:
+        """The authority of that name in `country`; failing that, one of that
+        name with no country (an international body, a platform); failing
+        that, a new one in `country`."""
+        if not name.strip():
+            return None
+        key = normalise_alias(name)
+        found = self.authorities.get((key, country)) or self.authorities.get((key, ""))
+        if found is None:
+            found = Authority.objects.create(
+                name=name.strip(),
+                country=country,
+                slug=_unique_slug(Authority, f"{name} {country}"),
+            )
+            self._index_authority(found)
+        return found

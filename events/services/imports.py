@@ -1,0 +1,336 @@
+"""Bulk import of interchange rows: idempotent, batched, reporting bad rows.
+
+Each row is identified by its `id` or, when it has none, by a UUID derived from
+its natural key (platform, target, action, country and date at its precision),
+so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from events.choices import Status
+from events.dates import format_partial_date
+from events.interchange import EventRow, RowError, parse_row
+from events.models import Event, Source, StatusChange, normalise_alias
+from events.services.gazetteer import Gazetteer
+
+# Namespace of the ids derived from natural keys; never change it.
+NATURAL_KEY_NAMESPACE = uuid.UUID("5b0c3f4e-2d7a-4f61-9a53-6f1d1c1b7e10")
+
+EVENT_FIELDS = [
+    "platform",
+    "target",
+    "target_type",
+    "target_url",
+    "authority",
+    "country",
+    "action",
+    "date",
+    "date_precision",
+    "ended_on",
+    "ended_on_precision",
+    "notice_text",
+    "notice_language",
+    "summary",
+    "status",
+    "published_at",
+]
+SOURCE_FIELDS = ["title", "publisher", "published_at", "archive_url"]
+MAX_KEPT_ERRORS = 1000
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    rolled_back: bool = False
+
+    def add_error(self, line: int, message: str) -> None:
+        self.failed += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append((line, message))
+
+
+class _StrictRollback(Exception):
+    """Raised to undo a strict import that met a bad row."""
+
+
+def natural_key_id(*, platform_slug: str, row: EventRow) -> uuid.UUID:
+    key = "|".join(
+        [
+            platform_slug,
+            normalise_alias(row.target),
+            row.action,
+            row.country,
+            format_partial_date(row.date, row.date_precision),
+        ]
+    )
+    return uuid.uuid5(NATURAL_KEY_NAMESPACE, key)
+
+
+def _validation_message(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}"
+            for name, messages in exc.message_dict.items()
+        )
+    return " ".join(exc.messages)
+
+
+@dataclass
+class _Prepared:
+    row: EventRow
+    public_id: uuid.UUID
+    event: Event
+    sources: list[Source]
+
+
+class _Importer:
+    def __init__(
+        self, *, user: AbstractBaseUser | None, note: str, report: ImportReport
+    ):
+        self.user = user
+        self.note = note
+        self.report = report
+        self.gazetteer = Gazetteer()
+        self.now = timezone.now()
+
+    def prepare(self, line: int, raw: dict[str, Any]) -> _Prepared:
+        """Check a row completely, then resolve its platform and authority
+        (creating unknown ones), so a bad row creates nothing."""
+        row = parse_row(line, raw)
+        public_id: uuid.UUID | None = None
+        if row.id:
+            try:
+                public_id = uuid.UUID(row.id)
+            except ValueError as exc:
+                raise RowError(f"id: {row.id!r} is not a UUID") from exc
+        published_at = row.published_at if row.status == Status.PUBLISHED else None
+        if row.status == Status.PUBLISHED and published_at is None:
+            published_at = self.now
+        event = Event(
+            target=row.target,
+            target_type=row.target_type,
+            target_url=row.target_url,
+            country=row.country,
+            action=row.action,
+            date=row.date,
+            date_precision=row.date_precision,
+            ended_on=row.ended_on,
+            ended_on_precision=row.ended_on_precision,
+            notice_text=row.notice_text,
+            notice_language=row.notice_language,
+            summary=row.summary,
+            status=row.status,
+            published_at=published_at,
+        )
+        sources = [
+            Source(
+                url=s.url,
+                title=s.title,
+                publisher=s.publisher,
+                published_at=s.published_at,
+                archive_url=s.archive_url,
+            )
+            for s in row.sources
+        ]
+        try:
+            event.full_clean(
+                exclude=["platform", "authority", "public_id"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            raise RowError(_validation_message(exc)) from exc
+        for index, source in enumerate(sources, start=1):
+            try:
+                source.clean_fields(exclude=["event"])
+            except ValidationError as exc:
+                raise RowError(f"sources[{index}]: {_validation_message(exc)}") from exc
+        event.platform = self.gazetteer.platform(row.platform)
+        event.authority = self.gazetteer.authority(row.authority, row.country)
+        event.public_id = public_id or natural_key_id(
+            platform_slug=event.platform.slug, row=row
+        )
+        return _Prepared(
+            row=row, public_id=event.public_id, event=event, sources=sources
+        )
+
+    def store(self, batch: list[_Prepared]) -> None:
+        existing = Event.objects.in_bulk(
+            [p.public_id for p in batch], field_name="public_id"
+        )
+        to_create: list[Event] = []
+        to_update: list[Event] = []
+        changes: list[tuple[Event, str, str]] = []
+        for prepared in batch:
+            current = existing.get(prepared.public_id)
+            if current is None:
+                to_create.append(prepared.event)
+                changes.append((prepared.event, "", prepared.event.status))
+                continue
+            changed = [
+                name
+                for name in EVENT_FIELDS
+                if getattr(current, name) != getattr(prepared.event, name)
+            ]
+            if changed == ["published_at"]:
+                changed = []  # an omitted publication time keeps the recorded one
+            if changed:
+                if current.status != prepared.event.status:
+                    changes.append((current, current.status, prepared.event.status))
+                for name in EVENT_FIELDS:
+                    setattr(current, name, getattr(prepared.event, name))
+                current.updated_at = self.now
+                to_update.append(current)
+            prepared.event = current
+        reason = f"import: {self.note}" if self.note else "import"
+        if to_create:
+            created = bulk_create_with_history(
+                to_create, Event, default_user=self.user, default_change_reason=reason
+            )
+            by_id = {e.public_id: e for e in created}
+            for prepared in batch:
+                if prepared.public_id in by_id:
+                    prepared.event = by_id[prepared.public_id]
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Event,
+                [*EVENT_FIELDS, "updated_at"],
+                default_user=self.user,
+                default_change_reason=reason,
+            )
+        sources_changed = self._store_sources(batch, reason)
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                event_id=by_event.pk,
+                from_status=old,
+                to_status=new,
+                user=self.user,
+                note=reason,
+            )
+            for by_event, old, new in changes
+        )
+        updated_ids = {e.pk for e in to_update} | sources_changed
+        created_ids = {e.pk for e in to_create}
+        self.report.created += len(created_ids)
+        self.report.updated += len(updated_ids - created_ids)
+        self.report.unchanged += len(batch) - len(created_ids | updated_ids)
+
+    def _store_sources(self, batch: list[_Prepared], reason: str) -> set[int]:
+        """Add new sources and refresh changed ones; sources already recorded
+        but absent from the row are kept (curators may have added them)."""
+        current = {
+            (s.event_id, s.url): s
+            for s in Source.objects.filter(event__in=[p.event.pk for p in batch])
+        }
+        to_create, to_update = [], []
+        touched: set[int] = set()
+        for prepared in batch:
+            for source in prepared.sources:
+                key = (prepared.event.pk, source.url)
+                known = current.get(key)
+                if known is None:
+                    source.event = prepared.event
+                    current[key] = source
+                    to_create.append(source)
+                    touched.add(prepared.event.pk)
+                elif any(
+                    getattr(known, name) != getattr(source, name)
+                    for name in SOURCE_FIELDS
+                ):
+                    for name in SOURCE_FIELDS:
+                        setattr(known, name, getattr(source, name))
+                    to_update.append(known)
+                    touched.add(prepared.event.pk)
+        if to_create:
+            bulk_create_with_history(
+                to_create, Source, default_user=self.user, default_change_reason=reason
+            )
+        if to_update:
+            bulk_update_with_history(
+                to_update,
+                Source,
+                SOURCE_FIELDS,
+                default_user=self.user,
+                default_change_reason=reason,
+            )
+        return touched
+
+
+def events_import(
+    *,
+    rows: Iterable[tuple[int, dict[str, Any] | RowError]],
+    user: AbstractBaseUser | None = None,
+    strict: bool = False,
+    batch_size: int = 1000,
+    note: str = "",
+    on_error: Callable[[int, str], None] | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> ImportReport:
+    """Import numbered raw rows. Bad rows are reported and skipped; with
+    `strict`, any bad row rolls the whole import back."""
+    report = ImportReport()
+
+    def fail(line: int, message: str) -> None:
+        report.add_error(line, message)
+        if on_error:
+            on_error(line, message)
+
+    def run() -> None:
+        importer = _Importer(user=user, note=note, report=report)
+        batch: list[_Prepared] = []
+        seen: set[uuid.UUID] = set()
+
+        def flush() -> None:
+            if batch:
+                with transaction.atomic():
+                    importer.store(batch)
+                batch.clear()
+                seen.clear()
+
+        for line, raw in rows:
+            if on_row:
+                on_row()
+            if isinstance(raw, RowError):
+                fail(line, str(raw))
+                continue
+            try:
+                prepared = importer.prepare(line, raw)
+            except RowError as exc:
+                fail(line, str(exc))
+                continue
+            if prepared.public_id in seen:
+                flush()  # a later row about the same event updates it
+            seen.add(prepared.public_id)
+            batch.append(prepared)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+
+    if not strict:
+        run()
+        return report
+    try:
+        with transaction.atomic():
+            run()
+            if report.failed:
+                raise _StrictRollback
+    except _StrictRollback:
+        report.rolled_back = True
+        report.created = report.updated = report.unchanged = 0
+    return report

@@ -1,0 +1,165 @@
+"""The status workflow: the only code that changes an event's status.
+
+    draft ──submit──▶ in_review ──publish──▶ published
+      │                   │                     │
+      └──────reject───────┴──▶ rejected         └─unpublish─▶ draft
+
+Editors may also publish a draft directly (their review is the review).
+Every transition writes a StatusChange row and a history record with its user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from events.choices import Status
+from events.exceptions import (
+    EventInvalid,
+    NotPermitted,
+    TrackerError,
+    TransitionNotAllowed,
+)
+from events.models import Event, StatusChange
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    permission: str
+    reason_required: bool
+
+
+SUBMIT = Transition(
+    "submit", frozenset({Status.DRAFT}), Status.IN_REVIEW, "events.submit_event", False
+)
+PUBLISH = Transition(
+    "publish",
+    frozenset({Status.DRAFT, Status.IN_REVIEW}),
+    Status.PUBLISHED,
+    "events.publish_event",
+    False,
+)
+REJECT = Transition(
+    "reject",
+    frozenset({Status.DRAFT, Status.IN_REVIEW}),
+    Status.REJECTED,
+    "events.reject_event",
+    True,
+)
+UNPUBLISH = Transition(
+    "unpublish",
+    frozenset({Status.PUBLISHED}),
+    Status.DRAFT,
+    "events.unpublish_event",
+    True,
+)
+
+
+def user_may(user: User, transition: Transition) -> bool:
+    return bool(user.is_active and user.has_perm(transition.permission))
+
+
+def event_can_edit(*, event: Event, user: User) -> bool:
+    """Curators edit drafts and events in review; only editors touch the rest."""
+    if not user.is_active or not user.has_perm("events.change_event"):
+        return False
+    if event.status in (Status.DRAFT, Status.IN_REVIEW):
+        return True
+    return bool(user.has_perm("events.publish_event"))
+
+
+def _check_publishable(event: Event) -> None:
+    try:
+        event.full_clean()
+    except ValidationError as exc:
+        messages = "; ".join(
+            f"{name}: {' '.join(errs)}" for name, errs in exc.message_dict.items()
+        )
+        raise EventInvalid(f"the event is not valid ({messages})") from exc
+    if not event.sources.exists():
+        raise EventInvalid("a published event needs at least one source")
+
+
+def _apply(
+    transition: Transition, *, event: Event, user: User, reason: str = ""
+) -> Event:
+    reason = reason.strip()
+    if not user_may(user, transition):
+        raise NotPermitted(f"you may not {transition.name} events")
+    if transition.reason_required and not reason:
+        raise EventInvalid(f"a reason is required to {transition.name} an event")
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.status not in transition.sources:
+            current = locked.get_status_display()
+            raise TransitionNotAllowed(
+                f"cannot {transition.name} an event that is {current}"
+            )
+        if transition.target == Status.PUBLISHED:
+            _check_publishable(locked)
+        previous = locked.status
+        locked.status = transition.target
+        if transition.target == Status.PUBLISHED:
+            locked.published_at = timezone.now()
+        elif previous == Status.PUBLISHED:
+            locked.published_at = None
+        locked._history_user = user if user.is_authenticated else None  # type: ignore[attr-defined]
+        locked._change_reason = (  # type: ignore[attr-defined]
+            f"{transition.name}: {reason}" if reason else transition.name
+        )
+        locked.save(update_fields=["status", "published_at", "updated_at"])
+        StatusChange.objects.create(
+            event=locked,
+            from_status=previous,
+            to_status=transition.target,
+            user=user if user.is_authenticated else None,
+            note=reason,
+        )
+    event.refresh_from_db()
+    return event
+
+
+def event_submit(*, event: Event, user: User, note: str = "") -> Event:
+    return _apply(SUBMIT, event=event, user=user, reason=note)
+
+
+def event_publish(*, event: Event, user: User, note: str = "") -> Event:
+    return _apply(PUBLISH, event=event, user=user, reason=note)
+
+
+def event_reject(*, event: Event, user: User, reason: str) -> Event:
+    return _apply(REJECT, event=event, user=user, reason=reason)
+
+
+def event_unpublish(*, event: Event, user: User, reason: str) -> Event:
+    return _apply(UNPUBLISH, event=event, user=user, reason=reason)
+
+
+@dataclass
+class BulkResult:
+    done: list[Event] = field(default_factory=list)
+    skipped: list[tuple[Event, str]] = field(default_factory=list)
+
+
+def events_apply_bulk(
+    service: Callable[..., Event], *, events: Iterable[Event], **kwargs: object
+) -> BulkResult:
+    """Run one transition service over many events; each succeeds or is skipped
+    with the reason, independently of the others."""
+    result = BulkResult()
+    for event in events:
+        try:
+            result.done.append(service(event=event, **kwargs))
+        except TrackerError as exc:
+            result.skipped.append((event, str(exc)))
+    return result
