@@ -1,0 +1,54 @@
+"""The demo record loaded by `make run`: real, documented events and two accounts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from events.interchange import open_text, read_rows
+from events.models import Authority, Platform
+from events.services.imports import ImportReport, events_import
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DEMO_ACCOUNTS = {
+    # username: (password, group); for local demos only, refused in production.
+    "curator": ("curator-demo-password", "Curators"),
+    "editor": ("editor-demo-password", "Editors"),
+}
+
+
+@dataclass
+class DemoResult:
+    report: ImportReport
+    accounts: dict[str, str]
+
+
+@transaction.atomic
+def demo_load() -> DemoResult:
+    """Load the demo gazetteer, events and accounts; running it again changes
+    nothing that is already there."""
+    gazetteer = json.loads((DEMO_DIR / "gazetteer.json").read_text(encoding="utf-8"))
+    for item in gazetteer["platforms"]:
+        Platform.objects.update_or_create(slug=item["slug"], defaults=item)
+    for item in gazetteer["authorities"]:
+        Authority.objects.update_or_create(slug=item["slug"], defaults=item)
+    with open(DEMO_DIR / "events.jsonl", "rb") as binary:
+        report = events_import(
+            rows=read_rows(open_text(binary), "jsonl"), note="demo data"
+        )
+    accounts = {}
+    for username, (password, group) in DEMO_ACCOUNTS.items():
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=group))
+        accounts[username] = password
+    return DemoResult(report=report, accounts=accounts)

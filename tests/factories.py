@@ -1,0 +1,76 @@
+"""factory_boy factories for the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from events.choices import Action, DatePrecision, Status, TargetType
+from events.models import Authority, Event, Platform, Source
+
+
+class PlatformFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Platform
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Platform {n}")
+    slug = factory.Sequence(lambda n: f"platform-{n}")
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"Authority {n}")
+    slug = factory.Sequence(lambda n: f"authority-{n}")
+    country = "CN"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    platform = factory.SubFactory(PlatformFactory)
+    target = factory.Sequence(lambda n: f"Target account {n}")
+    target_type = TargetType.ACCOUNT
+    authority = factory.SubFactory(AuthorityFactory)
+    country = "CN"
+    action = Action.BLOCKED
+    date = dt.date(2018, 8, 21)
+    date_precision = DatePrecision.DAY
+    notice_text = "The account is currently blocked, and content is not available."
+    notice_language = "en"
+    status = Status.DRAFT
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    event = factory.SubFactory(EventFactory)
+    url = factory.Sequence(lambda n: f"https://news.example.org/story-{n}")
+    title = factory.Sequence(lambda n: f"Story {n}")
+    publisher = "Example News"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-9")
+
+    @factory.post_generation
+    def groups(
+        self, create: bool, extracted: list[str] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+        if create:
+            self.save()
