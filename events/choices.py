@@ -46,3 +46,28 @@ class AuthorityKind(models.TextChoices):
     TELECOM = "telecom_operator", _("telecom operator / ISP")
     PLATFORM = "platform", _("the platform itself")
     OTHER = "other", _("other")
+
+
+class FeedFormat(models.TextChoices):
+    AUTO = "auto", _("detect automatically")
+    RSS_ATOM = "rss_atom", _("RSS or Atom")
+    JSON_FEED = "json_feed", _("JSON Feed")
+    INTERCHANGE_JSONL = "interchange_jsonl", _("tracker interchange, JSON Lines")
+    INTERCHANGE_CSV = "interchange_csv", _("tracker interchange, CSV")
+    OONI = "ooni", _("OONI measurement JSON")
+    STOP_CSV = "stop_csv", _("Access Now #KeepItOn STOP CSV")
+
+
+class FetchOutcome(models.TextChoices):
+    OK = "ok", _("fetched")
+    NOT_MODIFIED = "not_modified", _("not modified")
+    RETRYING = "retrying", _("failed, will retry")
+    FAILED = "failed", _("failed")
+
+
+class ItemOutcome(models.TextChoices):
+    PENDING = "pending", _("waiting to be processed")
+    DRAFT_CREATED = "draft_created", _("draft created")
+    ATTACHED = "attached", _("attached to an event as a source")
+    NOT_EVENT = "not_event", _("not an event")
+    FAILED = "failed", _("failed")

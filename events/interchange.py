@@ -117,19 +117,45 @@ def _read_jsonl(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any] | RowErro
         yield number, value
 
 
-def _read_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
+def _csv_records(stream: IO[str]) -> Iterator[tuple[int, list[str] | RowError]]:
+    """(first line number, cells) per record. A record the csv module cannot
+    read (e.g. a cell over its size limit) ends the file: where the next
+    record starts is then unknown."""
     reader = csv.reader(stream)
-    try:
-        header = next(reader)
-    except StopIteration:
+    start = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield start, RowError(f"not valid CSV ({exc}); the rest was not read")
+            return
+        yield start, record
+        start = reader.line_num + 1
+
+
+def _read_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
+    records = _csv_records(stream)
+    first = next(records, None)
+    if first is None:
+        return
+    header = first[1]
+    if isinstance(header, RowError):
+        yield 1, header
         return
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         yield 1, RowError(f"unknown column(s): {', '.join(unknown)}")
         return
-    start = reader.line_num + 1
-    for record in reader:
-        number, start = start, reader.line_num + 1
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        yield 1, RowError(f"repeated column(s): {', '.join(repeated)}")
+        return
+    for number, record in records:
+        if isinstance(record, RowError):
+            yield number, record
+            return
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
@@ -155,6 +181,12 @@ def _text(raw: dict[str, Any], key: str, *, strip: bool = True) -> str:
         raise RowError(f"{key}: must be text, got {type(value).__name__}")
     if "\x00" in value:
         raise RowError(f"{key}: contains a NUL character")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # JSON can escape a lone surrogate, which no database can store.
+            raise RowError(f"{key}: contains an unpaired surrogate") from exc
     return value.strip() if strip else value
 
 
@@ -183,7 +215,9 @@ def _partial(raw: dict[str, Any], key: str) -> tuple[dt.date | None, str]:
 
 
 def _sources(raw: dict[str, Any]) -> list[SourceRow]:
-    value = raw.get("sources") or []
+    value = raw.get("sources")
+    if value is None:
+        return []
     if not isinstance(value, list):
         raise RowError("sources: must be a list of objects")
     result = []
@@ -310,7 +344,9 @@ def write_rows(rows: Iterable[dict[str, Any]], out: IO[str], fmt: str) -> int:
         return count
     if fmt != "csv":
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF as RFC 4180 says: it also makes the csv module quote a cell that
+    # holds a lone carriage return, which it leaves bare with "\n" line ends.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
         cells = dict(row)

@@ -8,6 +8,12 @@ from events.choices import Status
 from tests.factories import EventFactory, SourceFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs a quarter of a second per user; tests need no real hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def curator(db):
     return UserFactory(username="curator", groups=["Curators"])
@@ -37,3 +43,14 @@ def published(db):
     event = EventFactory(status=Status.PUBLISHED)
     SourceFactory(event=event)
     return event
+
+
+@pytest.fixture
+def empty_gazetteer(db):
+    """A database without the seeded platforms, authorities and country names,
+    for tests about matching and creating them from scratch."""
+    from events.models import Authority, CountryAlias, Platform
+
+    CountryAlias.objects.all().delete()
+    Authority.objects.all().delete()
+    Platform.objects.all().delete()

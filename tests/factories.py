@@ -24,6 +24,8 @@ class PlatformFactory(factory.django.DjangoModelFactory):
 class AuthorityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Authority
+        # The gazetteer seed migration already holds many real authorities.
+        django_get_or_create = ("name", "country")
 
     name = factory.Sequence(lambda n: f"Authority {n}")
     slug = factory.Sequence(lambda n: f"authority-{n}")

@@ -167,7 +167,10 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# WhiteNoise warns about (and pytest fails on) a missing STATIC_ROOT before the
+# first collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -236,4 +239,26 @@ LOGGING = {
 # database at start-up (idempotently), where the admin shows them.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "events.heartbeat", "schedule": 60.0},
+    "dispatch-due-feeds": {"task": "events.dispatch_due_feeds", "schedule": 60.0},
 }
+
+# --- Feed ingestion ----------------------------------------------------------
+# Hosts fetched without the private-address guard (local development, tests).
+FEED_FETCH_ALLOWED_HOSTS = env_list("FEED_FETCH_ALLOWED_HOSTS")
+FEED_CONNECT_TIMEOUT = float(env_int("FEED_CONNECT_TIMEOUT", 5))
+FEED_READ_TIMEOUT = float(env_int("FEED_READ_TIMEOUT", 20))
+FEED_DEADLINE = float(env_int("FEED_DEADLINE", 60))
+FEED_MAX_BYTES = env_int("FEED_MAX_BYTES", 10 * 1024 * 1024)
+FEED_USER_AGENT = env_str(
+    "FEED_USER_AGENT", "censorship-tracker/0.1 (+https://github.com/; feed fetcher)"
+)
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/json, application/xml;q=0.9, text/xml;q=0.9, text/csv;q=0.8, "
+    "*/*;q=0.5"
+)
+# Reports of the same platform, target and action within this many days are
+# taken as one event: later ones become its sources.
+FEED_DEDUP_WINDOW_DAYS = env_int("FEED_DEDUP_WINDOW_DAYS", 14)
+# A feed failing repeatedly waits fetch_interval * 2**failures, capped here.
+FEED_MAX_BACKOFF_MINUTES = env_int("FEED_MAX_BACKOFF_MINUTES", 24 * 60)

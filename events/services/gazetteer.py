@@ -36,28 +36,35 @@ class Gazetteer:
             self.authorities.setdefault((key, str(authority.country)), authority)
 
     def platform(self, name: str) -> Platform:
+        """The platform of that name, slug or alias, else a new one. A name the
+        model refuses (too long) raises ValidationError and creates nothing."""
         key = normalise_alias(name)
         found = self.platforms.get(key)
         if found is None:
-            found = Platform.objects.create(
-                name=name.strip(), slug=_unique_slug(Platform, name)
-            )
+            found = Platform(name=name.strip(), slug=_unique_slug(Platform, name))
+            found.full_clean()
+            found.save()
             self.platforms[key] = found
         return found
 
-    def authority(self, name: str, country: str) -> Authority | None:
+    def authority(
+        self, name: str, country: str, *, create: bool = True
+    ) -> Authority | None:
         """The authority of that name in `country`; failing that, one of that
         name with no country (an international body, a platform); failing
-        that, a new one in `country`."""
+        that, a new one in `country` (ValidationError if the model refuses it),
+        or None when `create` is false."""
         if not name.strip():
             return None
         key = normalise_alias(name)
         found = self.authorities.get((key, country)) or self.authorities.get((key, ""))
-        if found is None:
-            found = Authority.objects.create(
+        if found is None and create:
+            found = Authority(
                 name=name.strip(),
                 country=country,
                 slug=_unique_slug(Authority, f"{name} {country}"),
             )
+            found.full_clean()
+            found.save()
             self._index_authority(found)
         return found

@@ -16,12 +16,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from events.choices import Status
 from events.dates import format_partial_date
 from events.interchange import EventRow, RowError, parse_row
-from events.models import Event, Source, StatusChange, normalise_alias
+from events.models import (
+    Authority,
+    Event,
+    Platform,
+    Source,
+    StatusChange,
+    normalise_alias,
+)
 from events.services.gazetteer import Gazetteer
 
 # Namespace of the ids derived from natural keys; never change it.
@@ -45,8 +53,12 @@ EVENT_FIELDS = [
     "status",
     "published_at",
 ]
+# Compared by column (platform_id, not platform) so that no row loads its
+# related objects one query at a time.
+EVENT_ATTNAMES = [Event._meta.get_field(name).attname for name in EVENT_FIELDS]
 SOURCE_FIELDS = ["title", "publisher", "published_at", "archive_url"]
 MAX_KEPT_ERRORS = 1000
+COUNTRY_CODES = frozenset(code for code, _name in countries)
 
 
 @dataclass
@@ -148,11 +160,21 @@ class _Importer:
             for s in row.sources
         ]
         try:
-            event.full_clean(
-                exclude=["platform", "authority", "public_id"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
+            # The country field's 250 choices are checked against a set: the
+            # model's own choice check dominates the import time otherwise.
+            errors = {}
+            if row.country not in COUNTRY_CODES:
+                errors["country"] = [f"Value {row.country!r} is not a valid choice."]
+            try:
+                event.full_clean(
+                    exclude=["platform", "authority", "public_id", "country"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as exc:
+                errors = {**errors, **exc.message_dict}
+            if errors:
+                raise ValidationError(errors)
         except ValidationError as exc:
             raise RowError(_validation_message(exc)) from exc
         for index, source in enumerate(sources, start=1):
@@ -160,14 +182,31 @@ class _Importer:
                 source.clean_fields(exclude=["event"])
             except ValidationError as exc:
                 raise RowError(f"sources[{index}]: {_validation_message(exc)}") from exc
-        event.platform = self.gazetteer.platform(row.platform)
-        event.authority = self.gazetteer.authority(row.authority, row.country)
+        event.platform, event.authority = self._resolve(row)
         event.public_id = public_id or natural_key_id(
             platform_slug=event.platform.slug, row=row
         )
         return _Prepared(
             row=row, public_id=event.public_id, event=event, sources=sources
         )
+
+    def _resolve(self, row: EventRow) -> tuple[Platform, Authority | None]:
+        """The row's platform and authority, creating unknown ones. Both names
+        are checked first, so a name the record refuses creates neither."""
+        for label, model, name in (
+            ("platform", Platform, row.platform),
+            ("authority", Authority, row.authority),
+        ):
+            if name:
+                try:
+                    model._meta.get_field("name").clean(name, None)
+                except ValidationError as exc:
+                    raise RowError(f"{label}: {' '.join(exc.messages)}") from exc
+        try:
+            platform = self.gazetteer.platform(row.platform)
+            return platform, self.gazetteer.authority(row.authority, row.country)
+        except ValidationError as exc:
+            raise RowError(_validation_message(exc)) from exc
 
     def store(self, batch: list[_Prepared]) -> None:
         existing = Event.objects.in_bulk(
@@ -182,17 +221,21 @@ class _Importer:
                 to_create.append(prepared.event)
                 changes.append((prepared.event, "", prepared.event.status))
                 continue
+            if (
+                prepared.row.published_at is None
+                and current.status == prepared.event.status == Status.PUBLISHED
+            ):
+                # An omitted publication time keeps the recorded one.
+                prepared.event.published_at = current.published_at
             changed = [
                 name
-                for name in EVENT_FIELDS
+                for name in EVENT_ATTNAMES
                 if getattr(current, name) != getattr(prepared.event, name)
             ]
-            if changed == ["published_at"]:
-                changed = []  # an omitted publication time keeps the recorded one
             if changed:
                 if current.status != prepared.event.status:
                     changes.append((current, current.status, prepared.event.status))
-                for name in EVENT_FIELDS:
+                for name in EVENT_ATTNAMES:
                     setattr(current, name, getattr(prepared.event, name))
                 current.updated_at = self.now
                 to_update.append(current)

@@ -133,6 +133,14 @@ class Event(models.Model):
         max_length=35, blank=True, validators=[language_tag_validator]
     )
     summary = models.TextField(blank=True)
+    extraction = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Fields filled by automatic extraction, each with its confidence (0-1)."
+        ),
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )

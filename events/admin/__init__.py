@@ -1,0 +1,14 @@
+"""The curators' review desk in the Django admin."""
+
+from django.contrib import admin
+
+from events.admin.event import EventAdmin
+from events.admin.feeds import FeedAdmin
+from events.admin.gazetteer import AuthorityAdmin, PlatformAdmin
+from events.models import Authority, Event, Platform
+
+admin.site.register(Event, EventAdmin)
+admin.site.register(Platform, PlatformAdmin)
+admin.site.register(Authority, AuthorityAdmin)
+
+__all__ = ["AuthorityAdmin", "EventAdmin", "FeedAdmin", "PlatformAdmin"]

@@ -1,0 +1,168 @@
+"""Status transitions from the admin: bulk actions and the reason page.
+
+Each action parses its input, calls one workflow service through
+events_apply_bulk and reports what happened; the services decide who may do
+what to which event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events.admin.forms import ReasonForm
+from events.models import Event, EventQuerySet
+from events.services import (
+    BulkResult,
+    event_publish,
+    event_reject,
+    event_submit,
+    event_unpublish,
+    events_apply_bulk,
+)
+from events.services.workflow import PUBLISH, REJECT, SUBMIT, UNPUBLISH, Transition
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t for t in (SUBMIT, PUBLISH, REJECT, UNPUBLISH)
+}
+SERVICES: dict[str, Callable[..., Event]] = {
+    SUBMIT.name: event_submit,
+    PUBLISH.name: event_publish,
+    REJECT.name: event_reject,
+    UNPUBLISH.name: event_unpublish,
+}
+LABELS = {
+    SUBMIT.name: _("Submit for review"),
+    PUBLISH.name: _("Publish"),
+    REJECT.name: _("Reject"),
+    UNPUBLISH.name: _("Unpublish"),
+}
+# "{count}" is "1 event" or "2 events".
+DONE = {
+    SUBMIT.name: _("Submitted {count} for review."),
+    PUBLISH.name: _("Published {count}."),
+    REJECT.name: _("Rejected {count}."),
+    UNPUBLISH.name: _("Unpublished {count} (back to draft)."),
+}
+MAX_SKIPS_LISTED = 10
+REASON_TEMPLATE = "admin/events/event/transition_reason.html"
+
+
+def _count(number: int) -> str:
+    return ngettext("%(n)d event", "%(n)d events", number) % {"n": number}
+
+
+def describe(transition: Transition, result: BulkResult) -> tuple[str, int]:
+    """The message for a bulk result and its level: what was done, what skipped."""
+    text = str(DONE[transition.name]).format(count=_count(len(result.done)))
+    if not result.skipped:
+        return text, messages.SUCCESS
+    listed = [f"'{event}' — {why}" for event, why in result.skipped]
+    if len(listed) > MAX_SKIPS_LISTED:
+        rest = len(listed) - MAX_SKIPS_LISTED
+        listed = [*listed[:MAX_SKIPS_LISTED], f"and {rest} more"]
+    skipped = f"Skipped {len(result.skipped)}: {'; '.join(listed)}."
+    return f"{text} {skipped}", messages.WARNING
+
+
+def apply_transition(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    transition: Transition,
+    events: Iterable[Event],
+    reason: str = "",
+) -> None:
+    """Run one transition over `events` as the request's user and report it."""
+    kwargs = {"reason": reason} if transition.reason_required else {}
+    result = events_apply_bulk(
+        SERVICES[transition.name], events=events, user=request.user, **kwargs
+    )
+    text, level = describe(transition, result)
+    modeladmin.message_user(request, text, level)
+
+
+def render_reason_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    *,
+    transition: Transition,
+    events: Iterable[Event],
+    form: ReasonForm,
+    action: str = "",
+) -> TemplateResponse:
+    """Ask why before a reject or unpublish; `action` is set for bulk actions."""
+    request.current_app = modeladmin.admin_site.name
+    context: dict[str, Any] = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("%(verb)s: give the reason") % {"verb": LABELS[transition.name]},
+        "verb": LABELS[transition.name],
+        "opts": modeladmin.model._meta,
+        "events": list(events),
+        "form": form,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, REASON_TEMPLATE, context)
+
+
+def _with_reason(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: EventQuerySet,
+    transition: Transition,
+) -> TemplateResponse | None:
+    # "post" marks the second step: the reason page submitting, as in
+    # Django's delete confirmation.
+    form = ReasonForm(request.POST if "post" in request.POST else None)
+    events = queryset.select_related("platform")
+    if form.is_valid():
+        apply_transition(
+            modeladmin, request, transition, events, form.cleaned_data["reason"]
+        )
+        return None
+    return render_reason_page(
+        modeladmin,
+        request,
+        transition=transition,
+        events=events,
+        form=form,
+        action=f"{transition.name}_selected",
+    )
+
+
+@admin.action(
+    permissions=["submit"], description=_("Submit selected events for review")
+)
+def submit_selected(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: EventQuerySet
+) -> None:
+    apply_transition(modeladmin, request, SUBMIT, queryset.select_related("platform"))
+
+
+@admin.action(permissions=["publish"], description=_("Publish selected events"))
+def publish_selected(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: EventQuerySet
+) -> None:
+    apply_transition(modeladmin, request, PUBLISH, queryset.select_related("platform"))
+
+
+@admin.action(permissions=["reject"], description=_("Reject selected events…"))
+def reject_selected(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: EventQuerySet
+) -> TemplateResponse | None:
+    return _with_reason(modeladmin, request, queryset, REJECT)
+
+
+@admin.action(permissions=["unpublish"], description=_("Unpublish selected events…"))
+def unpublish_selected(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: EventQuerySet
+) -> TemplateResponse | None:
+    return _with_reason(modeladmin, request, queryset, UNPUBLISH)

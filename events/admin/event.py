@@ -1,0 +1,264 @@
+"""The review desk: events, their sources and their status changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django_countries.filters import CountryFilter
+
+from events.admin import actions
+from events.admin.filters import StatusFilter, YearFilter
+from events.admin.forms import URL_OVERRIDES, EventForm, ReasonForm
+from events.admin.history import HistoryAdmin
+from events.models import Event, Source, StatusChange
+from events.services import event_can_edit
+from events.services.workflow import Transition, user_may
+
+# Arabic, Aramaic, Sorani, Dhivehi, Persian, Hebrew, N'Ko, Pashto, Sindhi,
+# Syriac, Uyghur, Urdu, Yiddish (iw and ji: old codes of Hebrew and Yiddish).
+RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "nqo", "ps", "sd", "syr"}
+) | {"ug", "ur", "yi"}
+RTL_SCRIPTS = frozenset(
+    {"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"}
+)
+
+
+def text_direction(language: str) -> str:
+    """'rtl' for a right-to-left language tag ('fa', 'ur', 'az-Arab'), else 'auto'."""
+    primary, *rest = language.lower().split("-")
+    scripts = [tag for tag in rest if len(tag) == 4 and tag.isalpha()]
+    if scripts:
+        return "rtl" if scripts[0] in RTL_SCRIPTS else "auto"
+    return "rtl" if primary in RTL_LANGUAGES else "auto"
+
+
+def _editable(request: HttpRequest, event: Event | None) -> bool:
+    return event is None or event_can_edit(event=event, user=request.user)
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 1
+    formfield_overrides = URL_OVERRIDES
+    fields = ["url", "title", "publisher", "published_at", "archive_url"]
+
+    # Sources are part of the event: editable exactly when the event is.
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and _editable(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and _editable(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and _editable(request, obj)
+
+
+class StatusChangeInline(admin.TabularInline):
+    """The transitions so far; written only by the workflow services."""
+
+    model = StatusChange
+    fields = readonly_fields = ["at", "user", "from_status", "to_status", "note"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "status changes (who, when, from, to, why)"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+WHAT = (
+    "platform",
+    "target",
+    "target_type",
+    "target_url",
+    "authority",
+    "country",
+    "action",
+)
+NOTICE = ("notice_as_shown", "notice_text", "notice_language", "summary")
+RECORD = ("status", "published_at", "public_id", "created_at", "updated_at")
+EDIT_FIELDSETS = [
+    (None, {"fields": WHAT}),
+    ("When", {"fields": ("date", "date_precision", "ended_on", "ended_on_precision")}),
+    ("Notice", {"fields": NOTICE}),
+    ("Record", {"fields": (*RECORD, "change_reason")}),
+]
+# Without the edit widgets: dates at their precision, the notice once.
+READONLY_FIELDSETS = [
+    (None, {"fields": WHAT}),
+    ("When", {"fields": ("date_at_precision", "ended_on_at_precision")}),
+    ("Notice", {"fields": ("notice_as_shown", "notice_language", "summary")}),
+    ("Record", {"fields": RECORD}),
+]
+
+
+class EventAdmin(HistoryAdmin):
+    form = EventForm
+    inlines = [SourceInline, StatusChangeInline]
+    actions = [
+        actions.submit_selected,
+        actions.publish_selected,
+        actions.reject_selected,
+        actions.unpublish_selected,
+    ]
+    list_display = [
+        "target",
+        "platform",
+        "country",
+        "action",
+        "date_at_precision",
+        "status",
+        "authority",
+        "created_at",
+    ]
+    list_select_related = ["platform", "authority"]
+    list_filter = [
+        StatusFilter,
+        "platform",
+        ("country", CountryFilter),
+        "authority",
+        "action",
+        YearFilter,
+    ]
+    search_fields = [
+        "target",
+        "notice_text",
+        "summary",
+        "sources__url",
+        "sources__title",
+    ]
+    ordering = ["-created_at"]
+    autocomplete_fields = ["platform", "authority"]
+    readonly_fields = [
+        *RECORD,
+        "notice_as_shown",
+        "date_at_precision",
+        "ended_on_at_precision",
+    ]
+    history_list_display = ["status"]
+    view_on_site = False
+
+    @admin.display(description="date", ordering="date")
+    def date_at_precision(self, obj: Event) -> str:
+        return obj.date_display
+
+    @admin.display(description="ended on")
+    def ended_on_at_precision(self, obj: Event) -> str:
+        return obj.ended_on_display or "ongoing"
+
+    @admin.display(description="notice as users saw it")
+    def notice_as_shown(self, obj: Event) -> str:
+        if not obj.notice_text:
+            return self.get_empty_value_display()
+        return format_html(
+            '<blockquote lang="{}" dir="{}" style="white-space: pre-wrap; '
+            'margin: 0;">{}</blockquote>',
+            obj.notice_language,
+            text_direction(obj.notice_language),
+            obj.notice_text,
+        )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not self.has_change_permission(request, obj):
+            return READONLY_FIELDSETS
+        return EDIT_FIELDSETS
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return event_can_edit(event=obj, user=request.user)
+
+    # Who may run each action; the services check the same permissions again.
+    def has_submit_permission(self, request: HttpRequest) -> bool:
+        return user_may(request.user, actions.SUBMIT)
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return user_may(request.user, actions.PUBLISH)
+
+    def has_reject_permission(self, request: HttpRequest) -> bool:
+        return user_may(request.user, actions.REJECT)
+
+    def has_unpublish_permission(self, request: HttpRequest) -> bool:
+        return user_may(request.user, actions.UNPUBLISH)
+
+    def get_urls(self) -> list[URLPattern]:
+        name = f"{self.opts.app_label}_{self.opts.model_name}_transition"
+        view = self.admin_site.admin_view(self.transition_view)
+        route = "<path:object_id>/transition/<str:transition>/"
+        return [path(route, view, name=name), *super().get_urls()]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            context["transitions"] = self._transition_buttons(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _transition_buttons(
+        self, request: HttpRequest, event: Event
+    ) -> list[dict[str, Any]]:
+        """The transitions this user may perform on this event as it stands."""
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_transition"
+        return [
+            {
+                "label": actions.LABELS[t.name],
+                "url": reverse(name, args=[event.pk, t.name]),
+                "needs_reason": t.reason_required,
+            }
+            for t in actions.TRANSITIONS.values()
+            if event.status in t.sources and user_may(request.user, t)
+        ]
+
+    def transition_view(
+        self, request: HttpRequest, object_id: str, transition: str
+    ) -> HttpResponse:
+        """One transition of one event, from the buttons on its change page."""
+        chosen: Transition | None = actions.TRANSITIONS.get(transition)
+        event = self.get_object(request, unquote(object_id))
+        if chosen is None or event is None:
+            raise Http404
+        if not (
+            user_may(request.user, chosen) and self.has_view_permission(request, event)
+        ):
+            raise PermissionDenied
+        reason = ""
+        if chosen.reason_required:
+            form = ReasonForm(request.POST if request.method == "POST" else None)
+            if not form.is_valid():
+                return actions.render_reason_page(
+                    self, request, transition=chosen, events=[event], form=form
+                )
+            reason = form.cleaned_data["reason"]
+        elif request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        actions.apply_transition(self, request, chosen, [event], reason)
+        change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return HttpResponseRedirect(reverse(change_url, args=[event.pk]))

@@ -1,0 +1,132 @@
+"""Blocking verbs in a text, each classified as factual, weak, hypothetical or
+negated by its form and by the cue words before it in the same clause."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from events.ingest.extract import lexicon
+from events.ingest.extract.text import Sentence, Token, fold, sentence_index
+
+FACTUAL, WEAK_ONLY, HYPOTHETICAL, NEGATED = "factual", "weak", "hypothetical", "negated"
+WINDOW = 15  # tokens looked at before a verb, back to the clause start
+_CLAUSE_MARKS = re.compile(r"[,;:()\[\]—–]")
+_HYP = frozenset(fold(word) for word in lexicon.HYPOTHETICAL)
+_NEG = frozenset(fold(word) for word in lexicon.NEGATION)
+_FACT = frozenset(fold(word) for word in lexicon.FACTUAL)
+_BREAKS = frozenset(fold(word) for word in lexicon.CLAUSE_BREAKS)
+_ORDERS = frozenset(
+    "ordered orders order directed directs instructed instructs asked asks told tells "
+    "began begin begins started start starts decided decides ruled rules forced "
+    "moved directive directives instruction instructions instructed letter request "
+    "requested".split()
+)
+_QUESTION = ("mı", "mi", "mu", "mü")
+
+
+@dataclass(frozen=True)
+class ActionHit:
+    action: str
+    start: int
+    end: int
+    status: str  # FACTUAL, WEAK_ONLY, HYPOTHETICAL or NEGATED
+    score: float  # how surely it says the action happened, 0 to 1
+    sentence: int
+
+
+def find_actions(
+    text: str, tokens: list[Token], spans: list[Sentence]
+) -> list[ActionHit]:
+    starts = [token.start for token in tokens]
+    hits = []
+    for start, end, pattern in _matches(text):
+        sentence = sentence_index(spans, start)
+        span = spans[sentence] if spans else Sentence(0, len(text))
+        if pattern.needs_context and not _has_context(text, span, start, end):
+            continue
+        window = _window(text, tokens, starts, start, span)
+        status, score = _classify(text, pattern, window, start, end, span)
+        hits.append(ActionHit(pattern.action, start, end, status, score, sentence))
+    return hits
+
+
+def _matches(text: str):
+    """Non-overlapping verb matches: the longest wins, then the surest form."""
+    found = []
+    for order, pattern in enumerate(lexicon.VERB_PATTERNS):
+        for match in pattern.regex.finditer(text):
+            rank = (-(match.end() - match.start()), _form_rank(pattern.strength), order)
+            found.append((rank, match.start(), match.end(), pattern))
+    found.sort(key=lambda item: item[0])
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for _, start, end, pattern in found:
+        if all(end <= a or start >= b for a, b in taken):
+            taken.append((start, end))
+            chosen.append((start, end, pattern))
+    return sorted(chosen, key=lambda item: item[0])
+
+
+def _form_rank(strength: float) -> int:
+    if strength == lexicon.FUTURE:
+        return 0
+    return 1 if strength == lexicon.STRONG else 2
+
+
+def _has_context(text: str, span: Sentence, start: int, end: int) -> bool:
+    sentence = text[span.start : start] + " " + text[end : span.end]
+    return bool(lexicon.BAN_CONTEXT.search(sentence))
+
+
+def _window(
+    text: str, tokens: list[Token], starts: list[int], start: int, span: Sentence
+):
+    """The tokens of the same clause before the verb, nearest first: back to a
+    comma, a colon, a bracket or a word such as "and", "after", "which"."""
+    position = bisect.bisect_left(starts, start)
+    window, following = [], start
+    for token in reversed(tokens[max(0, position - WINDOW) : position]):
+        gap = text[token.end : following]
+        if token.start < span.start or token.key in _BREAKS:
+            break
+        if _CLAUSE_MARKS.search(gap):
+            break
+        window.append(token)
+        following = token.start
+    return window
+
+
+def _classify(text, pattern, window, start, end, span) -> tuple[str, float]:
+    if pattern.strength == lexicon.FUTURE:
+        return HYPOTHETICAL, 0.0
+    keys = [token.key for token in window]
+    before = text[max(span.start, start - 8) : start]
+    if _any_cue(keys, before, _NEG, lexicon.NEGATION_RU, lexicon.NEGATION_ZH):
+        return NEGATED, 0.0
+    if _any_cue(keys, before, _HYP, lexicon.HYPOTHETICAL_RU, lexicon.HYPOTHETICAL_ZH):
+        return HYPOTHETICAL, 0.0
+    if _is_question(text, end):
+        return HYPOTHETICAL, 0.0
+    if keys[:1] == ["to"] and pattern.strength != lexicon.STRONG:
+        factual = any(key in _ORDERS for key in keys[1:])
+        return (FACTUAL, 0.85) if factual else (HYPOTHETICAL, 0.0)
+    if pattern.strength == lexicon.STRONG:
+        return FACTUAL, 1.0
+    if _any_cue(keys, before, _FACT, lexicon.FACTUAL_RU, lexicon.FACTUAL_ZH):
+        return FACTUAL, 0.85
+    return WEAK_ONLY, 0.45
+
+
+def _any_cue(keys, before: str, words, stems, cjk) -> bool:
+    if any(key in words for key in keys):
+        return True
+    if any(key.startswith(stem) for key in keys for stem in stems if len(key) > 1):
+        return True
+    return any(word in before for word in cjk)
+
+
+def _is_question(text: str, end: int) -> bool:
+    following = text[end : end + 4].split()
+    return bool(following) and following[0].strip("?") in _QUESTION

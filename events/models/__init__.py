@@ -1,0 +1,31 @@
+"""The models of the `events` app, split by role."""
+
+from events.models.feeds import Feed, FeedItem, FetchLog
+from events.models.gazetteer import CountryAlias
+from events.models.record import (
+    Authority,
+    Event,
+    EventQuerySet,
+    Heartbeat,
+    Platform,
+    Source,
+    StatusChange,
+    language_tag_validator,
+    normalise_alias,
+)
+
+__all__ = [
+    "Authority",
+    "CountryAlias",
+    "Event",
+    "EventQuerySet",
+    "Feed",
+    "FeedItem",
+    "FetchLog",
+    "Heartbeat",
+    "Platform",
+    "Source",
+    "StatusChange",
+    "language_tag_validator",
+    "normalise_alias",
+]
