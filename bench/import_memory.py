@@ -57,8 +57,9 @@ def run() -> str:
         "| --- | ---: | ---: | ---: |",
     ]
     for label, m in rows:
+        rate = ROWS / m.seconds
         lines.append(
-            f"| {label} | {m.seconds:,.1f} | {ROWS / m.seconds:,.0f} | {m.peak_rss_mb:,.0f} |"
+            f"| {label} | {m.seconds:,.1f} | {rate:,.0f} | {m.peak_rss_mb:,.0f} |"
         )
     lines += ["", f"Import output: `{imported.output.strip().splitlines()[-1]}`"]
     return "\n".join(lines)

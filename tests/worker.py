@@ -4,12 +4,14 @@ the filesystem transport locally), reading and writing the test database."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
@@ -27,13 +29,32 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{host}/{db['NAME']}"
 
 
+@dataclass
+class Worker:
+    queue: str
+    process: subprocess.Popen
+
+    def kill(self) -> None:
+        """SIGKILL, as the kernel's OOM killer or a lost machine would."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+
 @contextmanager
-def celery_worker(log_path: Path) -> Iterator[str]:
+def celery_worker(
+    log_path: Path, *, queue: str | None = None, env: dict[str, str] | None = None
+) -> Iterator[Worker]:
     """Run a worker consuming a queue of its own (so no other worker on the same
-    broker can take the test's messages); yields the queue name."""
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DATABASE_URL": test_database_url()}
-    with open(log_path, "wb") as log:
+    broker can take the test's messages), which is also the queue of every task
+    it sends."""
+    queue = queue or f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        **(env or {}),
+    }
+    with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -56,9 +77,10 @@ def celery_worker(log_path: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
         try:
-            yield queue
+            yield Worker(queue=queue, process=process)
         finally:
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -55,12 +55,17 @@ def unseed_gazetteer(apps, schema_editor):
     Platform = apps.get_model("events", "Platform")
     Authority = apps.get_model("events", "Authority")
     CountryAlias = apps.get_model("events", "CountryAlias")
-    for model, items in ((Platform, data["platforms"]), (Authority, data["authorities"])):
+    for model, items in (
+        (Platform, data["platforms"]),
+        (Authority, data["authorities"]),
+    ):
         for item in items:
             model.objects.filter(
                 slug=item["slug"], name=item["name"], events__isnull=True
             ).delete()
-    seeded = {(r["country"], r["alias"], r["language"]) for r in data["country_aliases"]}
+    seeded = {
+        (r["country"], r["alias"], r["language"]) for r in data["country_aliases"]
+    }
     countries = {country for country, _, _ in seeded}
     doomed = [
         pk
@@ -73,7 +78,6 @@ def unseed_gazetteer(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("events", "0003_ingestion"),
     ]

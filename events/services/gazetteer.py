@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from django.utils.text import slugify
 
 from events.models import Authority, Platform, normalise_alias
+
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+def _domains(platform: Platform) -> set[str]:
+    found = set()
+    host = urlsplit(platform.homepage).hostname if platform.homepage else None
+    if host:
+        found.add(host.removeprefix("www."))
+    for alias in platform.aliases:
+        key = normalise_alias(str(alias))
+        if _DOMAIN.match(key):
+            found.add(key.removeprefix("www."))
+    return found
 
 
 def _unique_slug(model: type[Platform] | type[Authority], text: str) -> str:
@@ -24,9 +41,12 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.platforms: dict[str, Platform] = {}
+        self.domains: dict[str, Platform] = {}
         for platform in Platform.objects.all():
             for key in platform.match_keys():
                 self.platforms.setdefault(key, platform)
+            for domain in _domains(platform):
+                self.domains.setdefault(domain, platform)
         self.authorities: dict[tuple[str, str], Authority] = {}
         for authority in Authority.objects.all():
             self._index_authority(authority)
@@ -39,13 +59,25 @@ class Gazetteer:
         """The platform of that name, slug or alias, else a new one. A name the
         model refuses (too long) raises ValidationError and creates nothing."""
         key = normalise_alias(name)
-        found = self.platforms.get(key)
+        found = self.platforms.get(key) or self._by_domain(key)
         if found is None:
             found = Platform(name=name.strip(), slug=_unique_slug(Platform, name))
             found.full_clean()
             found.save()
             self.platforms[key] = found
         return found
+
+    def _by_domain(self, name: str) -> Platform | None:
+        """A platform whose homepage (or a domain-like alias) is `name` or a
+        parent domain of it: fa.wikipedia.org finds Wikipedia."""
+        if not _DOMAIN.match(name):
+            return None
+        labels = name.removeprefix("www.").split(".")
+        for start in range(len(labels) - 1):
+            found = self.domains.get(".".join(labels[start:]))
+            if found is not None:
+                return found
+        return None
 
     def authority(
         self, name: str, country: str, *, create: bool = True

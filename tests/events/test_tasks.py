@@ -25,8 +25,8 @@ def test_broker_is_redis_when_redis_url_is_set():
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_executes_a_task_sent_through_the_broker(tmp_path):
     log = tmp_path / "worker.log"
-    with celery_worker(log) as queue:
-        heartbeat.apply_async(args=["integration-test"], queue=queue)
+    with celery_worker(log) as worker:
+        heartbeat.apply_async(args=["integration-test"], queue=worker.queue)
         wait_for(
             lambda: Heartbeat.objects.filter(name="integration-test").exists(),
             seconds=90,

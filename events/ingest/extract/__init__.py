@@ -57,4 +57,3 @@ def extract(
         hints=hints,
     )
     return candidate_from(found)
-

@@ -7,16 +7,16 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from events.ingest.extract import lexicon
+from events.ingest.extract import cues, verbs
 from events.ingest.extract.text import Sentence, Token, fold, sentence_index
 
 FACTUAL, WEAK_ONLY, HYPOTHETICAL, NEGATED = "factual", "weak", "hypothetical", "negated"
 WINDOW = 15  # tokens looked at before a verb, back to the clause start
-_CLAUSE_MARKS = re.compile(r"[,;:()\[\]—–]")
-_HYP = frozenset(fold(word) for word in lexicon.HYPOTHETICAL)
-_NEG = frozenset(fold(word) for word in lexicon.NEGATION)
-_FACT = frozenset(fold(word) for word in lexicon.FACTUAL)
-_BREAKS = frozenset(fold(word) for word in lexicon.CLAUSE_BREAKS)
+_CLAUSE_MARKS = re.compile(r"[,;:()\[\]—–،؛，、；：]")
+_HYP = frozenset(fold(word) for word in cues.HYPOTHETICAL)
+_NEG = frozenset(fold(word) for word in cues.NEGATION)
+_FACT = frozenset(fold(word) for word in cues.FACTUAL)
+_BREAKS = frozenset(fold(word) for word in cues.CLAUSE_BREAKS)
 _ORDERS = frozenset(
     "ordered orders order directed directs instructed instructs asked asks told tells "
     "began begin begins started start starts decided decides ruled rules forced "
@@ -24,6 +24,11 @@ _ORDERS = frozenset(
     "requested".split()
 )
 _QUESTION = ("mı", "mi", "mu", "mü")
+_FACT_AFTER = frozenset(
+    fold(word)
+    for word in "began started took came hit affected remained lasted continued "
+    "началась начался продолжается başladı sürüyor".split()
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ def find_actions(
 def _matches(text: str):
     """Non-overlapping verb matches: the longest wins, then the surest form."""
     found = []
-    for order, pattern in enumerate(lexicon.VERB_PATTERNS):
+    for order, pattern in enumerate(verbs.VERB_PATTERNS):
         for match in pattern.regex.finditer(text):
             rank = (-(match.end() - match.start()), _form_rank(pattern.strength), order)
             found.append((rank, match.start(), match.end(), pattern))
@@ -70,14 +75,14 @@ def _matches(text: str):
 
 
 def _form_rank(strength: float) -> int:
-    if strength == lexicon.FUTURE:
+    if strength == verbs.FUTURE:
         return 0
-    return 1 if strength == lexicon.STRONG else 2
+    return 1 if strength == verbs.STRONG else 2
 
 
 def _has_context(text: str, span: Sentence, start: int, end: int) -> bool:
     sentence = text[span.start : start] + " " + text[end : span.end]
-    return bool(lexicon.BAN_CONTEXT.search(sentence))
+    return bool(cues.BAN_CONTEXT.search(sentence))
 
 
 def _window(
@@ -99,32 +104,53 @@ def _window(
 
 
 def _classify(text, pattern, window, start, end, span) -> tuple[str, float]:
-    if pattern.strength == lexicon.FUTURE:
+    if pattern.strength == verbs.FUTURE:
         return HYPOTHETICAL, 0.0
-    keys = [token.key for token in window]
+    keys = _without_pluperfect([token.key for token in window])
     before = text[max(span.start, start - 8) : start]
-    if _any_cue(keys, before, _NEG, lexicon.NEGATION_RU, lexicon.NEGATION_ZH):
+    if _any_cue(keys, before, _NEG, cues.NEGATION_RU, cues.NEGATION_ZH):
         return NEGATED, 0.0
-    if _any_cue(keys, before, _HYP, lexicon.HYPOTHETICAL_RU, lexicon.HYPOTHETICAL_ZH):
+    if _any_cue(keys, before, _HYP, cues.HYPOTHETICAL_RU, cues.HYPOTHETICAL_ZH):
         return HYPOTHETICAL, 0.0
     if _is_question(text, end):
         return HYPOTHETICAL, 0.0
-    if keys[:1] == ["to"] and pattern.strength != lexicon.STRONG:
+    if keys[:1] == ["to"] and pattern.strength != verbs.STRONG:
         factual = any(key in _ORDERS for key in keys[1:])
         return (FACTUAL, 0.85) if factual else (HYPOTHETICAL, 0.0)
-    if pattern.strength == lexicon.STRONG:
+    if pattern.strength == verbs.STRONG:
         return FACTUAL, 1.0
-    if _any_cue(keys, before, _FACT, lexicon.FACTUAL_RU, lexicon.FACTUAL_ZH):
+    if _any_cue(keys, before, _FACT, cues.FACTUAL_RU, cues.FACTUAL_ZH):
         return FACTUAL, 0.85
+    if _fact_follows(text, end, span):
+        return FACTUAL, 0.8
     return WEAK_ONLY, 0.45
 
 
+def _without_pluperfect(keys: list[str]) -> list[str]:
+    """Arabic قد after كان is "had", not "may": drop it from the cues."""
+    if "قد" in keys:
+        position = keys.index("قد")
+        if any(
+            key.lstrip("وف") in ("كان", "كانت", "كانوا") for key in keys[position + 1 :]
+        ):
+            return keys[:position] + keys[position + 1 :]
+    return keys
+
+
 def _any_cue(keys, before: str, words, stems, cjk) -> bool:
-    if any(key in words for key in keys):
+    # Arabic joins "and"/"so" (و, ف) to the next word: وكان is و + كان.
+    if any(key in words or (key[:1] in "وف" and key[1:] in words) for key in keys):
         return True
     if any(key.startswith(stem) for key in keys for stem in stems if len(key) > 1):
         return True
     return any(word in before for word in cjk)
+
+
+def _fact_follows(text: str, end: int, span: Sentence) -> bool:
+    """A noun stated as fact by what follows: "the block began", "the ban
+    took effect", "блокировка началась"."""
+    following = [fold(word) for word in text[end : min(span.end, end + 40)].split()[:3]]
+    return any(word.strip(".,;:") in _FACT_AFTER for word in following)
 
 
 def _is_question(text: str, end: int) -> bool:

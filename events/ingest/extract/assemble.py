@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from events.choices import Action, TargetType
-from events.ingest.extract import lexicon
+from events.ingest.extract import cues, verbs
 from events.ingest.extract.actions import HYPOTHETICAL, NEGATED, ActionHit
 from events.ingest.extract.choose import (
     Layout,
@@ -48,7 +48,11 @@ def candidate_from(found: Found) -> Candidate:
         return _not_event(found, refusal, platform)
     country = choose_country(found.mentions, found.hit, found.layout)
     authority = choose_authority(
-        found.mentions, found.hit, found.layout, country.value if country else ""
+        found.mentions,
+        found.actions,
+        found.hit,
+        found.layout,
+        country.value if country else "",
     )
     if country is None and authority is not None and authority[0].country:
         country = Guess(authority[0].country, 0.7)
@@ -115,9 +119,9 @@ def _website(found: Found) -> str | None:
 def _refusal(found: Found, platform) -> str:
     """Why the item is not an event, or "" when it is one."""
     title = found.layout.text[: found.layout.title_end]
-    if lexicon.HOW_TO.search(title):
+    if cues.HOW_TO.search(title):
         return "a how-to or guide, not a report of a block"
-    if lexicon.OPINION.search(title):
+    if cues.OPINION.search(title):
         return "an opinion piece or editorial"
     if found.hit is None:
         return _why_no_verb(found.actions)
@@ -240,4 +244,6 @@ def _reason(found: Found, candidate: Candidate) -> str:
 
 def _generic_authority(found: Found) -> bool:
     span = found.layout.spans[found.hit.sentence]
-    return bool(lexicon.GENERIC_AUTHORITY.search(found.layout.text[span.start : span.end]))
+    return bool(
+        cues.GENERIC_AUTHORITY.search(found.layout.text[span.start : span.end])
+    )

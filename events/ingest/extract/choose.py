@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from events.choices import Action
 from events.ingest.extract.actions import FACTUAL, HYPOTHETICAL, ActionHit
 from events.ingest.extract.dates import DAY, MONTH, YEAR, DateHit
 from events.ingest.extract.mentions import (
@@ -26,6 +27,13 @@ _DESCRIBES = re.compile(
     r"giants?|tech|startups?|rivals?|messengers?|platforms?|social)\b",
     re.IGNORECASE,
 )
+_NOT_THE_NETWORK = re.compile(
+    r"^(?:-|\s+(?:service|provider|compan|firm|user|monitor|watchdog|observator|"
+    r"freedom|censor|regulator|platform|giant|sites?\b|websites?\b))",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"(?:\bsince|\bс|منذ|از|từ|自|從|从)\s+(?:\S+\s+){0,3}$", re.I)
+_SINCE_START = re.compile(r"(?:since|с|منذ|از|自|從|从)\b", re.IGNORECASE)
 _PLACE_BEFORE = re.compile(
     r"(?:\bin|\bacross|\bthroughout|\bwithin|\bв|\bна территории|\bво)\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -82,7 +90,7 @@ def choose_platform(
     if not scores:
         return None
     others = {n: s for n, s in scores.items() if n != WHOLE_NETWORK}
-    network_near = WHOLE_NETWORK in scores and _network_near(mentions, hit)
+    network_near = WHOLE_NETWORK in scores and _network_near(mentions, hit, layout)
     pool = scores if network_near or not others else others
     name = max(pool, key=lambda n: (pool[n], -_first(mentions, n)))
     confident = pool[name] >= 3 and len(pool) == 1 or pool[name] >= 5
@@ -100,18 +108,20 @@ def _weight(mention: Mention, hit: ActionHit | None, layout: Layout) -> float:
 
 
 def _first(mentions: list[Mention], name: str) -> int:
-    return min(
-        m.start for m in mentions if m.kind == PLATFORM and m.value.name == name
-    )
+    return min(m.start for m in mentions if m.kind == PLATFORM and m.value.name == name)
 
 
-def _network_near(mentions: list[Mention], hit: ActionHit | None) -> bool:
+def _network_near(
+    mentions: list[Mention], hit: ActionHit | None, layout: Layout
+) -> bool:
+    """The internet itself is what was cut, not "internet service providers"."""
     if hit is None:
         return False
     return any(
         m.kind == PLATFORM
         and m.value.name == WHOLE_NETWORK
         and min(abs(m.start - hit.end), abs(hit.start - m.end)) < 30
+        and not _NOT_THE_NETWORK.match(layout.text[m.end : m.end + 30])
         for m in mentions
     )
 
@@ -124,7 +134,9 @@ def choose_country(mentions: list[Mention], hit: ActionHit | None, layout: Layou
         if _DESCRIBES.match(layout.text[mention.end : mention.end + 15]):
             continue
         weight = _weight(mention, hit, layout)
-        if _PLACE_BEFORE.search(layout.text[max(0, mention.start - 20) : mention.start]):
+        if _PLACE_BEFORE.search(
+            layout.text[max(0, mention.start - 20) : mention.start]
+        ):
             weight += 2.0
         scores[mention.value] = scores.get(mention.value, 0.0) + weight
     if not scores:
@@ -136,8 +148,15 @@ def choose_country(mentions: list[Mention], hit: ActionHit | None, layout: Layou
 
 
 def choose_authority(
-    mentions: list[Mention], hit: ActionHit | None, layout: Layout, country: str
+    mentions: list[Mention],
+    actions: list[ActionHit],
+    hit: ActionHit | None,
+    layout: Layout,
+    country: str,
 ) -> tuple[GazetteerEntry, float] | None:
+    """The authority named nearest the blocking: in the title or the sentences
+    stating it first, then anywhere; none of another country."""
+    acting = {a.sentence for a in actions if a.status == FACTUAL}
     best, best_rank = None, None
     for mention in mentions:
         if mention.kind != AUTHORITY:
@@ -145,7 +164,8 @@ def choose_authority(
         entry = mention.value
         if country and entry.country and entry.country != country:
             continue
-        rank = (_weight(mention, hit, layout), -mention.start)
+        acts = layout.sentence(mention.start) in acting
+        rank = (_weight(mention, hit, layout) + (1.0 if acts else 0.0), -mention.start)
         if best_rank is None or rank > best_rank:
             best, best_rank = entry, rank
     if best is None:
@@ -163,11 +183,14 @@ def choose_date(
     factual = {a.sentence for a in actions if a.status == FACTUAL}
     planned = {a.sentence for a in actions if a.status == HYPOTHETICAL} - factual
     best, best_score = None, 0.0
+    restored = hit is not None and hit.action == Action.RESTORED
     for date in dates:
         sentence = layout.sentence(date.start)
-        if sentence in planned:
+        since = _since(layout.text, date.start)
+        if sentence in planned or (restored and since):
             continue
-        score = _date_score(date, sentence, factual, hit, layout)
+        # "blocked since Saturday" dates the start of the block itself.
+        score = _date_score(date, sentence, factual, hit, layout) + 0.5 * since
         if score > best_score:
             best, best_score = date, score
     if best is not None and best_score >= 2:
@@ -177,6 +200,13 @@ def choose_date(
     if best is not None:
         return Guess((best.value, best.precision), 0.4)
     return None
+
+
+def _since(text: str, start: int) -> bool:
+    """A date the state began ("blocked since April")."""
+    if _SINCE_START.match(text[start : start + 12]):
+        return True
+    return bool(_SINCE.search(text[max(0, start - 25) : start]))
 
 
 def _date_score(date, sentence, factual, hit, layout) -> float:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from events.choices import DatePrecision
 
-DAY, MONTH, YEAR = (p.value for p in (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR))
+DAY, MONTH, YEAR = (
+    p.value for p in (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR)
+)
 
 _MONTHS = {
     # English
@@ -53,7 +55,11 @@ def _alternation(names) -> str:
 
 
 _B, _E = r"(?<![\w\u0900-\u097f])", r"(?![\w\u0900-\u097f])"
-_M, _JM, _EM = _alternation(_MONTHS), _alternation(_JALALI), _alternation(_ENGLISH_MONTHS)
+_M, _JM, _EM = (
+    _alternation(_MONTHS),
+    _alternation(_JALALI),
+    _alternation(_ENGLISH_MONTHS),
+)
 _ORD = r"(?:st|nd|rd|th|-?го|-?е)?"
 _PATTERNS = [
     ("ymd", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
@@ -102,7 +108,9 @@ def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
 
 def _is_end_date(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 12) : start]
-    return bool(_UNTIL_BEFORE.search(before) or _UNTIL_AFTER.match(text[end : end + 12]))
+    return bool(
+        _UNTIL_BEFORE.search(before) or _UNTIL_AFTER.match(text[end : end + 12])
+    )
 
 
 def _non_overlapping(found: list[DateHit]) -> list[DateHit]:
@@ -160,7 +168,9 @@ def _jalali(groups, published):
     if year:
         jalali_year = int(year)
     elif published is not None:
-        jalali_year = published.year - (621 if published >= dt.date(published.year, 3, 21) else 622)
+        jalali_year = published.year - (
+            621 if published >= dt.date(published.year, 3, 21) else 622
+        )
     else:
         return None
     return jalali_to_gregorian(jalali_year, _JALALI[month], int(day)), DAY
@@ -239,12 +249,19 @@ _RELATIVE_RES = {offset: _word(names) for offset, names in _RELATIVE_DAYS.items(
 _RECENT_RE, _LAST_MONTH_RE = _word(_RECENT), _word(_LAST_MONTH)
 
 
+_EXPLICIT_NEXT = re.compile(rf"^\W{{0,3}}(?:the\s+|الموافق\s+)?(?:\d|(?:{_M})\b)", re.I)
+
+
 def _relative(text: str, published: dt.date) -> list[DateHit]:
     hits = []
     for weekday, regex in _WEEKDAY_RES.items():
         back = (published.weekday() - weekday) % 7
         value = published - dt.timedelta(days=back)
-        hits.extend(_hits(regex, text, value, DAY))
+        hits.extend(
+            hit
+            for hit in _hits(regex, text, value, DAY)
+            if not _EXPLICIT_NEXT.match(text[hit.end : hit.end + 30])
+        )
     for offset, regex in _RELATIVE_RES.items():
         hits.extend(_hits(regex, text, published + dt.timedelta(days=offset), DAY))
     hits.extend(_hits(_RECENT_RE, text, published.replace(day=1), MONTH))

@@ -70,15 +70,20 @@ def index_for(snapshot: GazetteerSnapshot) -> Index:
 
 def _build(snapshot: GazetteerSnapshot) -> Index:
     index = Index(domains=dict(snapshot.platform_domains))
-    for kind, table in ((PLATFORM, snapshot.platforms), (AUTHORITY, snapshot.authorities)):
+    for kind, table in (
+        (PLATFORM, snapshot.platforms),
+        (AUTHORITY, snapshot.authorities),
+    ):
         for alias, entry in table.items():
             if _DOMAIN_ALIAS.match(alias):
                 index.domains.setdefault(alias, entry)
                 continue
             key = alias_key(alias)
             index.add(key, kind, entry)
-            if entry.name.isupper() and len(entry.name) >= 2 and key == alias_key(
-                entry.name
+            if (
+                entry.name.isupper()
+                and len(entry.name) >= 2
+                and key == alias_key(entry.name)
             ):
                 index.exact_case.add(key)
     for alias, code in snapshot.countries.items():
@@ -104,11 +109,22 @@ def find_mentions(text: str, index: Index) -> list[Mention]:
 def _longest(tokens: list[Token], position: int, index: Index, text: str):
     for length in range(min(MAX_KEY, len(tokens) - position), 0, -1):
         window = tokens[position : position + length]
+        if not _joined(window, text):
+            continue
         for key in _variants(window):
             hits = index.keys.get(key)
             if hits and _case_ok(window, key, hits, index, text):
                 return length, hits
     return 0, []
+
+
+def _joined(window: list[Token], text: str) -> bool:
+    """A name runs on through spaces, hyphens, apostrophes and dots only, so
+    "Facebook, Messenger" is two names, not "Facebook Messenger"."""
+    return all(
+        not text[a.end : b.start].strip(" \u200c\u00a0-'’.")
+        for a, b in zip(window, window[1:], strict=False)
+    )
 
 
 def _variants(window: list[Token]):
@@ -145,7 +161,9 @@ def _sentence_start(text: str, offset: int) -> bool:
     return not before or before[-1] in ".!?\n:"
 
 
-def find_domains(text: str, index: Index) -> list[tuple[str, GazetteerEntry | None, int]]:
+def find_domains(
+    text: str, index: Index
+) -> list[tuple[str, GazetteerEntry | None, int]]:
     """Host names in the text: (host, its platform or None, offset)."""
     hosts = []
     for match in _HOST.finditer(text):

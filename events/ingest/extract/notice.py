@@ -41,13 +41,35 @@ _SPEECH = re.compile(
 _PERSIAN_LETTERS = re.compile("[پچژگکی]")
 _URDU_LETTERS = re.compile("[ٹڈڑںے]")
 _LATIN_WORDS = {
-    "tr": {"ve", "bir", "bu", "için", "ile", "erişime", "kararıyla", "tarihli", "sayılı"},
+    "tr": {
+        "ve",
+        "bir",
+        "bu",
+        "için",
+        "ile",
+        "erişime",
+        "kararıyla",
+        "tarihli",
+        "sayılı",
+    },
     "es": {"el", "la", "los", "las", "de", "que", "en", "por", "está", "cuenta"},
     "pt": {"o", "a", "os", "de", "que", "em", "não", "está", "conta", "por"},
     "fr": {"le", "la", "les", "de", "des", "est", "votre", "compte", "en", "pas"},
     "de": {"der", "die", "das", "ist", "nicht", "und", "ihr", "konto", "wurde"},
     "id": {"yang", "dan", "di", "tidak", "ini", "akun", "situs", "diblokir"},
-    "en": {"the", "is", "has", "been", "and", "of", "to", "in", "this", "your", "account"},
+    "en": {
+        "the",
+        "is",
+        "has",
+        "been",
+        "and",
+        "of",
+        "to",
+        "in",
+        "this",
+        "your",
+        "account",
+    },
 }
 
 
@@ -123,7 +145,9 @@ def _latin_language(notice: str) -> Guess:
     words = re.findall(r"[^\W\d_]+", notice.casefold())
     if re.search(r"[ğşı]", notice.casefold()):
         return Guess("tr", 0.85)
-    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _LATIN_WORDS.items()}
+    scores = {
+        lang: sum(w in vocab for w in words) for lang, vocab in _LATIN_WORDS.items()
+    }
     lang = max(scores, key=scores.__getitem__)
     if scores[lang] == 0:
         return Guess("en", 0.4)

@@ -88,7 +88,9 @@ def _clean(name: str, known_names: set[str]) -> str:
     words = [w for w in re.split(r"\s+", name.strip()) if w]
     while words and (_NOT_NAMES.match(words[0]) or words[0].casefold() in known_names):
         words = words[1:]
-    while words and (_NOT_NAMES.match(words[-1]) or words[-1].casefold() in known_names):
+    while words and (
+        _NOT_NAMES.match(words[-1]) or words[-1].casefold() in known_names
+    ):
         words = words[:-1]
     cleaned = " ".join(words).strip(" '’.,")
     return "" if cleaned.casefold() in known_names or len(cleaned) < 2 else cleaned

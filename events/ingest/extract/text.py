@@ -43,7 +43,9 @@ _RU_ENDINGS = sorted(
     key=len,
     reverse=True,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟।])[\"'”’»」)]*\s+|[。！？]|\n\s*\n|\n(?=\S)")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?。！？؟।])[\"'”’»」)]*\s+|[。！？]|\n\s*\n|\n(?=\S)"
+)
 
 
 @dataclass(frozen=True)
