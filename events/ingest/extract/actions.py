@@ -17,18 +17,9 @@ _HYP = frozenset(fold(word) for word in cues.HYPOTHETICAL)
 _NEG = frozenset(fold(word) for word in cues.NEGATION)
 _FACT = frozenset(fold(word) for word in cues.FACTUAL)
 _BREAKS = frozenset(fold(word) for word in cues.CLAUSE_BREAKS)
-_ORDERS = frozenset(
-    "ordered orders order directed directs instructed instructs asked asks told tells "
-    "began begin begins started start starts decided decides ruled rules forced "
-    "moved directive directives instruction instructions instructed letter request "
-    "requested".split()
-)
+_ORDERS = cues.ORDERS
 _QUESTION = ("mı", "mi", "mu", "mü")
-_FACT_AFTER = frozenset(
-    fold(word)
-    for word in "began started took came hit affected remained lasted continued "
-    "началась начался продолжается başladı sürüyor".split()
-)
+_FACT_AFTER = frozenset(fold(word) for word in cues.FACTUAL_AFTER)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from events.choices import Action, TargetType
-from events.ingest.extract import cues, verbs
+from events.ingest.extract import cues
 from events.ingest.extract.actions import HYPOTHETICAL, NEGATED, ActionHit
 from events.ingest.extract.choose import (
     Layout,
@@ -179,9 +179,12 @@ def _target(found: Found, platform: tuple[str, float]) -> Target:
 
 def _other_platform(found: Found, store: str) -> str:
     for mention in found.mentions:
-        if mention.kind == PLATFORM and mention.value.name not in STORES | {store}:
-            if found.layout.sentence(mention.start) == found.hit.sentence:
-                return mention.value.name
+        if (
+            mention.kind == PLATFORM
+            and mention.value.name not in STORES | {store}
+            and found.layout.sentence(mention.start) == found.hit.sentence
+        ):
+            return mention.value.name
     return ""
 
 
@@ -244,6 +247,4 @@ def _reason(found: Found, candidate: Candidate) -> str:
 
 def _generic_authority(found: Found) -> bool:
     span = found.layout.spans[found.hit.sentence]
-    return bool(
-        cues.GENERIC_AUTHORITY.search(found.layout.text[span.start : span.end])
-    )
+    return bool(cues.GENERIC_AUTHORITY.search(found.layout.text[span.start : span.end]))

@@ -10,24 +10,24 @@ import re
 
 
 def _words(text: str) -> list[str]:
-    return text)
+    return text.split()
 
 
 HYPOTHETICAL = frozenset(
     _words(
-    "may might could would will shall wo plan plans planned planning threaten "
-    "threatens threatened threatening threat threats warn warns warned warning "
-    "propose proposes proposed proposal proposals consider considers considering "
-    "mull mulls mulling weigh weighs weighing seek seeks sought want wants wanted "
-    "urge urges urged demand demands demanded bill if unless whether possible "
-    "possibly potential potentially likely deadline ready prepared expected poised "
-    "face faces facing risk risks mooted floated push pushes pushing vote votes "
-    "voted calls call still "
-    "olabilir ihtimal iddia teklif tasarı gündemde planlıyor hazırlanıyor tehdit "
-    "ممکن احتمال قرار خواهد ایا طرح پیشنهاد تهدید شایعه اگر "
-    "قد سوف سيتم يمكن تعتزم يعتزم تدرس يدرس مشروع تهدد يهدد تهديد اذا لو محتمل "
-    "احتمال شائعات ستقوم سيقوم "
-    "सकता सकती सकते तैयारी प्रस्ताव विचार अगर यदि होगा होगी संभव मांग"
+        "may might could would will shall wo plan plans planned planning threaten "
+        "threatens threatened threatening threat threats warn warns warned warning "
+        "propose proposes proposed proposal proposals consider considers considering "
+        "mull mulls mulling weigh weighs weighing seek seeks sought want wants wanted "
+        "urge urges urged demand demands demanded bill if unless whether possible "
+        "possibly potential potentially likely deadline ready prepared expected poised "
+        "face faces facing risk risks mooted floated push pushes pushing vote votes "
+        "voted calls call still "
+        "olabilir ihtimal iddia teklif tasarı gündemde planlıyor hazırlanıyor tehdit "
+        "ممکن احتمال قرار خواهد ایا طرح پیشنهاد تهدید شایعه اگر "
+        "قد سوف سيتم يمكن تعتزم يعتزم تدرس يدرس مشروع تهدد يهدد تهديد اذا لو محتمل "
+        "احتمال شائعات ستقوم سيقوم "
+        "सकता सकती सकते तैयारी प्रस्ताव विचार अगर यदि होगा होगी संभव मांग"
     )
 )
 HYPOTHETICAL_RU = _words(
@@ -56,28 +56,28 @@ HYPOTHETICAL_ZH = (
 )
 NEGATION = frozenset(
     _words(
-    "not no never didn doesn hasn haven isn wasn weren won wouldn denied denies deny "
-    "false rumour rumor rumours rumors refused refuses hoax "
-    "değil yalanladı asılsız yalan не нет "
-    "نه تکذیب نادرست نشده "
-    "لم لن لا نفت نفى ينفي تنفي شائعه "
-    "नहीं झूठी झूठ अफवाह भ्रामक खंडन"
+        "not no never didn doesn hasn haven isn wasn weren won wouldn denied denies "
+        "deny false rumour rumor rumours rumors refused refuses hoax "
+        "değil yalanladı asılsız yalan не нет "
+        "نه تکذیب نادرست نشده "
+        "لم لن لا نفت نفى ينفي تنفي شائعه "
+        "नहीं झूठी झूठ अफवाह भ्रामक खंडन"
     )
 )
 NEGATION_RU = ("опроверг", "отрица", "ложн")
 NEGATION_ZH = ("未", "没有", "没", "否认", "並未", "并未", "不会", "谣言", "不实")
 FACTUAL = frozenset(
     _words(
-    "has have had was were been is are being began begin begins started start "
-    "starts ordered orders order imposed imposes announced announces confirmed "
-    "confirms introduced enforced effect force ruled rules decided decides directed "
-    "directs instructed instructs asked asks told tells implemented issued issues "
-    "approved "
-    "karar kararıyla kararı başladı "
-    "شد کرد دستور صادر اغاز "
-    "تم قررت قرر اعلنت اعلن بدات بدا امرت امر قرار "
+        "has have had was were been is are being began begin begins started start "
+        "starts ordered orders order imposed imposes announced announces confirmed "
+        "confirms introduced enforced effect force ruled rules decided decides "
+        "directed directs instructed instructs asked asks told tells implemented "
+        "issued issues approved "
+        "karar kararıyla kararı başladı "
+        "شد کرد دستور صادر اغاز "
+        "تم قررت قرر اعلنت اعلن بدات بدا امرت امر قرار "
         "عادت عاودت تعاود واصلت تواصل قامت كان كانت "
-    "लगा दिया किया आदेश फैसला घोषणा"
+        "लगा दिया किया आदेश फैसला घोषणा"
     )
 )
 FACTUAL_RU = _words(
@@ -98,9 +98,9 @@ FACTUAL_ZH = (
 # Words that end a clause: cues beyond them belong to another verb.
 CLAUSE_BREAKS = frozenset(
     _words(
-    "and but after because while although though which who when since as "
-    "и но а после потому когда который которая которые ve ama sonra و پس اما "
-    "ثم لكن بعد और लेकिन के बाद"
+        "and but after because while although though which who when since as "
+        "и но а после потому когда который которая которые ve ama sonra و پس اما "
+        "ثم لكن بعد और लेकिन के बाद"
     )
 )
 # "lifted"/"restored" mean restored only next to one of these.
@@ -125,4 +125,18 @@ GENERIC_AUTHORITY = re.compile(
     r"police|authorities|суд\w*|прокуратур\w*|правительств\w*|mahkeme\w*|hükümet\w*)"
     r"\b|法院|政府|دادگاه|دادستان|محكمة|الحكومة|अदालत|सरकार",
     re.IGNORECASE,
+)
+# After "to": the infinitive is an order carried out, not a plan.
+ORDERS = frozenset(
+    _words(
+        "ordered orders order directed directs instructed instructs asked asks told "
+        "tells began begin begins started start starts decided decides ruled rules "
+        "forced moved directive directives instruction instructions letter request "
+        "requested"
+    )
+)
+# A blocking noun stated as fact by the verb after it: "the block began".
+FACTUAL_AFTER = _words(
+    "began started took came hit affected remained lasted continued "
+    "началась начался продолжается başladı sürüyor"
 )

@@ -61,6 +61,13 @@ _M, _JM, _EM = (
     _alternation(_ENGLISH_MONTHS),
 )
 _ORD = r"(?:st|nd|rd|th|-?го|-?е)?"
+_DMY_NAME = rf"(\d{{1,2}}){_ORD}\s+(?:of\s+)?({_M})\.?,?(?:\s+(\d{{4}}))?"
+_MDY_NAME = rf"({_EM})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?"
+_JALALI_DMY = rf"(\d{{1,2}})\s*(?:ام\s*)?({_JM})(?:\s*(?:ماه\s*)?(\d{{4}}))?"
+_MONTH_ONLY = (
+    r"(?:in|since|during|from|by|в|с)\s+(?:(?:early|late|mid|the end of|"
+    rf"the beginning of|the middle of)[- ]\s*)?({_M})(?!\s*,?\s*\d)"
+)
 _PATTERNS = [
     ("ymd", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
     ("dmy", re.compile(r"(?<![\d./])(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")),
@@ -68,14 +75,17 @@ _PATTERNS = [
     ("cjk_ym", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")),
     ("cjk_md", re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")),
     ("cjk_y", re.compile(r"((?:19|20)\d{2})\s*年")),
-    ("jalali_dmy", re.compile(_B + rf"(\d{{1,2}})\s*(?:ام\s*)?({_JM})(?:\s*(?:ماه\s*)?(\d{{4}}))?" + _E)),
-    ("dmy_name", re.compile(_B + rf"(\d{{1,2}}){_ORD}\s+(?:of\s+)?({_M})\.?,?(?:\s+(\d{{4}}))?" + _E, re.I)),
-    ("mdy_name", re.compile(_B + rf"({_EM})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?" + _E, re.I)),
-    ("my_name", re.compile(_B + rf"({_M})\s+(?:of\s+)?(\d{{4}})" + _E, re.I)),
-    ("month_only", re.compile(_B + rf"(?:in|since|during|from|by|в|с)\s+(?:(?:early|late|mid|the end of|the beginning of|the middle of)[- ]\s*)?({_M})(?!\s*,?\s*\d)" + _E, re.I)),
+    ("jalali_dmy", re.compile(_B + _JALALI_DMY + _E)),
+    ("dmy_name", re.compile(_B + _DMY_NAME + _E, re.IGNORECASE)),
+    ("mdy_name", re.compile(_B + _MDY_NAME + _E, re.IGNORECASE)),
+    ("my_name", re.compile(_B + rf"({_M})\s+(?:of\s+)?(\d{{4}})" + _E, re.IGNORECASE)),
+    ("month_only", re.compile(_B + _MONTH_ONLY + _E, re.IGNORECASE)),
     ("cjk_m", re.compile(r"(?<![\d年])(\d{1,2})\s*月(?!\s*\d)(?![日号號])")),
-    ("year", re.compile(r"\b(?:in|during|в|since)\s+((?:19|20)\d{2})\b(?!\s*[-/.]\d)", re.I)),
-]  # fmt: skip
+    (
+        "year",
+        re.compile(r"\b(?:in|during|в|since)\s+((?:19|20)\d{2})\b(?!\s*[-/.]\d)", re.I),
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -223,7 +233,8 @@ _WEEKDAYS = {
     3: "thursday|четверг|perşembe|پنجشنبه|پنج‌شنبه|الخميس|गुरुवार|周四|星期四",
     4: "friday|пятниц[ау]|cuma|جمعه|الجمعة|शुक्रवार|周五|星期五",
     5: "saturday|суббот[ау]|cumartesi|شنبه|السبت|शनिवार|周六|星期六",
-    6: "sunday|воскресенье|pazar günü|یکشنبه|یک‌شنبه|الأحد|الاحد|रविवार|周日|星期日|星期天",
+    6: "sunday|воскресенье|pazar günü|یکشنبه|یک‌شنبه|الأحد|الاحد|रविवार|"
+    "周日|星期日|星期天",
 }
 _RELATIVE_DAYS = {
     0: "today|сегодня|今天|今日|bugün|امروز|اليوم|आज",

@@ -23,10 +23,11 @@ WHOLE_NETWORK = "Internet"
 MAX_KEY = 12
 _DOMAIN_ALIAS = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
 _HOST = re.compile(r"(?<![\w@.-])(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w-])")
-_TLDS = frozenset(
+_TLD_LIST = (
     "com org net info io me app social gov edu news tv co biz online site xyz dev "
-    "blog cc ws us uk ru cn ir tr in pk br eg ae sa vn ng ug by kz mm ve id my lk".split()
+    "blog cc ws us uk ru cn ir tr in pk br eg ae sa vn ng ug by kz mm ve id my lk"
 )
+_TLDS = frozenset(_TLD_LIST.split())
 _ARABIC_PREFIXES = ("وب", "ول", "و", "ب", "ل", "ف", "ك")
 
 

@@ -95,11 +95,10 @@ def _cue_score(text: str, start: int, end: int) -> float:
     after = text[end : end + 40]
     if _CUE_AFTER.search(after):
         return 0.8
-    cue = None
-    for cue in _CUE_BEFORE.finditer(before):
-        pass
-    if cue is None:
+    cues = list(_CUE_BEFORE.finditer(before))
+    if not cues:
         return 0.0
+    cue = cues[-1]
     gap = before[cue.end() :]
     if _SPEECH.search(gap):
         return 0.0

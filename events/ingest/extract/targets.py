@@ -43,13 +43,25 @@ _CHINESE = re.compile(
     r"(?:微博|微信|新浪)?(?:账号|帐号|帳號|公众号|公眾號)"
 )
 _KIND_WORDS = [
-    (TargetType.APP, re.compile(r"\bapps?\b|приложени|应用|應用|uygulama|اپلیکیشن|تطبيق|ऐप", re.I)),
-    (TargetType.CHANNEL, re.compile(r"\bchannels?\b|канал|频道|頻道|kanal|کانال|قناة", re.I)),
-    (TargetType.GROUP, re.compile(r"\bgroups?\b|групп|群组|群組|grup|گروه|مجموعة", re.I)),
-    (TargetType.ACCOUNT, re.compile(r"\baccounts?\b|\bpages?\b|аккаунт|страниц|账号|帐号|公众号|hesab|حساب|अकाउंट|खाते", re.I)),
-    (TargetType.CONTENT_ITEM, re.compile(r"\b(?:posts?|tweets?|videos?|articles?|URLs?)\b|публикаци|视频|文章|paylaşım|پست|منشور|पोस्ट", re.I)),
-    (TargetType.KEYWORD, re.compile(r"\bkeywords?\b|\bsearch terms?\b|关键词|敏感词|ключев\w+ слов", re.I)),
-]  # fmt: skip
+    (TargetType.APP, r"\bapps?\b|приложени|应用|應用|uygulama|اپلیکیشن|تطبيق|ऐप"),
+    (TargetType.CHANNEL, r"\bchannels?\b|канал|频道|頻道|kanal|کانال|قناة"),
+    (TargetType.GROUP, r"\bgroups?\b|групп|群组|群組|grup|گروه|مجموعة"),
+    (
+        TargetType.ACCOUNT,
+        r"\baccounts?\b|\bpages?\b|аккаунт|страниц|账号|帐号|公众号|hesab|حساب|"
+        r"अकाउंट|खाते",
+    ),
+    (
+        TargetType.CONTENT_ITEM,
+        r"\b(?:posts?|tweets?|videos?|articles?|URLs?)\b|публикаци|视频|文章|"
+        r"paylaşım|پست|منشور|पोस्ट",
+    ),
+    (
+        TargetType.KEYWORD,
+        r"\bkeywords?\b|\bsearch terms?\b|关键词|敏感词|ключев\w+ слов",
+    ),
+]
+_KIND_RES = [(kind, re.compile(regex, re.IGNORECASE)) for kind, regex in _KIND_WORDS]
 _NOT_NAMES = re.compile(
     r"^(?:the|a|an|its|their|his|her|this|that|these|some|several|many|all|other|"
     r"official|government|state)$",
@@ -97,7 +109,7 @@ def _clean(name: str, known_names: set[str]) -> str:
 
 
 def kind_from_words(sentence: str) -> str | None:
-    for kind, regex in _KIND_WORDS:
+    for kind, regex in _KIND_RES:
         if regex.search(sentence):
             return kind
     return None

@@ -1,0 +1,1 @@
+"""The researchers' REST API, versioned under /api/v1/."""

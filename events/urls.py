@@ -1,0 +1,4 @@
+"""URLs of the public pages."""
+
+app_name = "public"
+urlpatterns: list = []
