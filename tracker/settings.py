@@ -18,7 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; unset and empty both mean the default."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -237,6 +238,16 @@ else:
     }
 # Queue of tasks sent without one (tests give each worker a queue of its own).
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# At scale, fetching (network-bound) and extraction (CPU-bound) can get queues
+# and workers of their own; by default both use the default queue.
+CELERY_TASK_ROUTES = {
+    "events.fetch_feed": {
+        "queue": env_str("CELERY_FETCH_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
+    },
+    "events.process_feed_items": {
+        "queue": env_str("CELERY_EXTRACT_QUEUE", CELERY_TASK_DEFAULT_QUEUE)
+    },
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

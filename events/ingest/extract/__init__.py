@@ -22,6 +22,8 @@ from events.ingest.types import Candidate, GazetteerSnapshot, Hints
 
 __all__ = ["extract"]
 
+NO_HINTS = Hints()  # frozen: one shared default is safe
+
 
 def extract(
     *,
@@ -29,7 +31,7 @@ def extract(
     text: str,
     published_at: dt.datetime | None,
     gazetteer: GazetteerSnapshot,
-    hints: Hints = Hints(),  # noqa: B008 - frozen dataclass, safe as a default
+    hints: Hints = NO_HINTS,
 ) -> Candidate:
     """Candidate event fields of one news item.
 

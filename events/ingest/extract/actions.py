@@ -17,7 +17,7 @@ _HYP = frozenset(fold(word) for word in cues.HYPOTHETICAL)
 _NEG = frozenset(fold(word) for word in cues.NEGATION)
 _FACT = frozenset(fold(word) for word in cues.FACTUAL)
 _BREAKS = frozenset(fold(word) for word in cues.CLAUSE_BREAKS)
-_ORDERS = cues.ORDERS
+_ORDERS = frozenset(fold(word) for word in cues.ORDERS)
 _QUESTION = ("mı", "mi", "mu", "mü")
 _FACT_AFTER = frozenset(fold(word) for word in cues.FACTUAL_AFTER)
 
@@ -95,9 +95,11 @@ def _window(
 
 
 def _classify(text, pattern, window, start, end, span) -> tuple[str, float]:
-    if pattern.strength == verbs.FUTURE:
-        return HYPOTHETICAL, 0.0
     keys = _without_pluperfect([token.key for token in window])
+    if pattern.strength == verbs.FUTURE:
+        # "ordered that it be blocked" (دستور داد ... مسدود شود) was done.
+        ordered = any(key in _ORDERS for key in keys)
+        return (FACTUAL, 0.8) if ordered else (HYPOTHETICAL, 0.0)
     before = text[max(span.start, start - 8) : start]
     if _any_cue(keys, before, _NEG, cues.NEGATION_RU, cues.NEGATION_ZH):
         return NEGATED, 0.0

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from events.choices import Action, TargetType
 from events.ingest.extract import cues
-from events.ingest.extract.actions import HYPOTHETICAL, NEGATED, ActionHit
+from events.ingest.extract.actions import FACTUAL, HYPOTHETICAL, NEGATED, ActionHit
 from events.ingest.extract.choose import (
     Layout,
     choose_authority,
@@ -106,14 +106,18 @@ def _store(found: Found) -> str | None:
 
 
 def _website(found: Found) -> str | None:
-    """An unknown site's host, when the blocking sentence or the title names one."""
+    """An unknown site's host named in the title or where a block is stated,
+    the main verb's sentence first."""
     if found.hit is None:
         return None
-    for host, platform, offset in found.domains:
-        near = found.layout.sentence(offset) == found.hit.sentence
-        if platform is None and (near or found.layout.in_title(offset)):
-            return host
-    return None
+    acting = {a.sentence for a in found.actions if a.status == FACTUAL}
+    hosts = [
+        (found.layout.sentence(offset) != found.hit.sentence, offset, host)
+        for host, platform, offset in found.domains
+        if platform is None
+        and (found.layout.in_title(offset) or found.layout.sentence(offset) in acting)
+    ]
+    return min(hosts)[2] if hosts else None
 
 
 def _refusal(found: Found, platform) -> str:
@@ -229,7 +233,11 @@ def _summary(found: Found) -> Guess | None:
 def _event_confidence(found: Found, candidate: Candidate) -> float:
     confidence = 0.45 + 0.25 * found.hit.score + 0.1 * candidate.platform.confidence
     confidence += 0.05 if candidate.country else -0.05
-    confidence += 0.05 if candidate.authority else 0.0
+    if candidate.authority:
+        confidence += 0.05
+    elif _generic_authority(found):
+        # "a court", "the regulator": someone acted, but who is unknown here.
+        confidence -= 0.05
     confidence += 0.05 if found.layout.in_title(found.hit.start) else 0.0
     return round(min(confidence, 0.97), 2)
 

@@ -215,7 +215,7 @@ def _date_score(date, sentence, factual, hit, layout) -> float:
         score += 1.0
     if layout.in_title(date.start):
         score += 0.5
-    score -= {DAY: 0.0, MONTH: 0.3, YEAR: 1.2}[date.precision]
+    score -= {DAY: 0.0, MONTH: 0.3, YEAR: 0.8}[date.precision]
     return score - (0.6 if date.relative else 0.0) - date.start * 1e-6
 
 

@@ -43,7 +43,6 @@ HYPOTHETICAL_ZH = (
     "计划",
     "准备",
     "準備",
-    "要求",
     "建议",
     "呼吁",
     "如果",
@@ -94,6 +93,7 @@ FACTUAL_ZH = (
     "责令",
     "責令",
     "依法",
+    "要求",
 )
 # Words that end a clause: cues beyond them belong to another verb.
 CLAUSE_BREAKS = frozenset(
@@ -132,7 +132,7 @@ ORDERS = frozenset(
         "ordered orders order directed directs instructed instructs asked asks told "
         "tells began begin begins started start starts decided decides ruled rules "
         "forced moved directive directives instruction instructions letter request "
-        "requested"
+        "requested دستور امر امرت قرار आदेश"
     )
 )
 # A blocking noun stated as fact by the verb after it: "the block began".

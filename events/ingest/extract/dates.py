@@ -54,7 +54,7 @@ def _alternation(names) -> str:
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
 
-_B, _E = r"(?<![\w\u0900-\u097f])", r"(?![\w\u0900-\u097f])"
+_B, _E = r"(?<![\w\u0900-\u0963\u0966-\u097f])", r"(?![\w\u0900-\u0963\u0966-\u097f])"
 _M, _JM, _EM = (
     _alternation(_MONTHS),
     _alternation(_JALALI),

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from events.choices import Action
 
 STRONG, WEAK, FUTURE = 1.0, 0.5, 0.0
-_B = r"(?<![\w\u0900-\u097f])"  # a word start, Devanagari included
-_E = r"(?![\w\u0900-\u097f])"
+_B = r"(?<![\w\u0900-\u0963\u0966-\u097f])"  # a word start; Devanagari, not its danda
+_E = r"(?![\w\u0900-\u0963\u0966-\u097f])"
 
 
 @dataclass(frozen=True)
