@@ -3,7 +3,7 @@
     python -m bench                 # every benchmark
     python -m bench import_memory   # only the named ones
 
-Each benchmark module has `run() -> str`, returning a Markdown section that
+Each benchmark module has `section()` (or `run()`) returning a Markdown section that
 measures the project side by side with a baseline in the same run. A section
 replaces the previous one of the same name in docs/benchmarks.md.
 """
@@ -58,7 +58,9 @@ def main(names: list[str]) -> None:
         if name not in BENCHMARKS:
             raise SystemExit(f"unknown benchmark {name!r}; known: {BENCHMARKS}")
         print(f"== {name}", flush=True)
-        section = importlib.import_module(f"bench.{name}").run()
+        module = importlib.import_module(f"bench.{name}")
+        # A module may keep run() for data and give its Markdown via section().
+        section = getattr(module, "section", module.run)()
         print(section, flush=True)
         doc = _replace(doc, name, section)
         DOC.write_text(doc, encoding="utf-8")

@@ -1,4 +1,33 @@
-"""URLs of the public pages."""
+"""URLs of the public pages (namespace "public")."""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from events.views.entities import authority_detail, country_detail, platform_detail
+from events.views.event import event_detail
+from events.views.feeds import EventsFeed
+from events.views.params import rejects_invalid_queries
+from events.views.sitemaps import SITEMAPS
+from events.views.timeline import timeline
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", timeline, name="timeline"),
+    path("events/<uuid:public_id>/", event_detail, name="event"),
+    path("platforms/<slug:slug>/", platform_detail, name="platform"),
+    path("countries/<str:code>/", country_detail, name="country"),
+    path("authorities/<slug:slug>/", authority_detail, name="authority"),
+    path("feed/", rejects_invalid_queries(EventsFeed()), name="feed"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "public:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+]

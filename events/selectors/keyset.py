@@ -81,20 +81,28 @@ def keyset_page(
     if before is not None and after is not None:
         raise ValueError("give before or after, not both")
     if after is not None:
-        rows = list(queryset.filter(_newer_than(after)).order_by("date", "id")[: size + 1])
+        ahead = queryset.filter(_newer_than(after)).order_by("date", "id")
+        rows = list(ahead[: size + 1])
         events = rows[:size][::-1]
         has_newer = len(rows) > size
-        has_older = bool(events) and _exists(queryset, _older_than(Cursor.of(events[-1])))
-    else:
-        if before is not None:
-            queryset = queryset.filter(_older_than(before))
-        rows = list(queryset.order_by("-date", "-id")[: size + 1])
-        events = rows[:size]
-        has_older = len(rows) > size
-        has_newer = before is not None and bool(events)
-        has_newer = has_newer and _exists(queryset.model.objects.none(), Q())
+        has_older = bool(events) and _any(queryset, _older_than(Cursor.of(events[-1])))
+        return _page(events, has_older=has_older, has_newer=has_newer)
+    behind = queryset.filter(_older_than(before)) if before else queryset
+    rows = list(behind.order_by("-date", "-id")[: size + 1])
+    events = rows[:size]
+    has_newer = bool(before and events) and _any(
+        queryset, _newer_than(Cursor.of(events[0]))
+    )
+    return _page(events, has_older=len(rows) > size, has_newer=has_newer)
+
+
+def _any(queryset: EventQuerySet, condition: Q) -> bool:
+    return queryset.filter(condition).order_by().exists()
+
+
+def _page(events: list[Event], *, has_older: bool, has_newer: bool) -> Page:
     return Page(
         events=events,
-        older=Cursor.of(events[-1]) if has_older else None,
-        newer=Cursor.of(events[0]) if has_newer else None,
+        older=Cursor.of(events[-1]) if has_older and events else None,
+        newer=Cursor.of(events[0]) if has_newer and events else None,
     )

@@ -28,15 +28,30 @@ class DemoResult:
     accounts: dict[str, str]
 
 
+def _upsert_keeping_aliases(
+    model: type[Platform] | type[Authority], item: dict
+) -> None:
+    """Create the row, or add the demo's aliases to the seeded ones."""
+    row, created = model.objects.get_or_create(slug=item["slug"], defaults=item)
+    if created:
+        return
+    merged = list(dict.fromkeys([*row.aliases, *item.get("aliases", [])]))
+    if merged != row.aliases:
+        row.aliases = merged
+        row.save(update_fields=["aliases"])
+
+
 @transaction.atomic
 def demo_load() -> DemoResult:
     """Load the demo gazetteer, events and accounts; running it again changes
     nothing that is already there."""
     gazetteer = json.loads((DEMO_DIR / "gazetteer.json").read_text(encoding="utf-8"))
-    for item in gazetteer["platforms"]:
-        Platform.objects.update_or_create(slug=item["slug"], defaults=item)
-    for item in gazetteer["authorities"]:
-        Authority.objects.update_or_create(slug=item["slug"], defaults=item)
+    for model, items in (
+        (Platform, gazetteer["platforms"]),
+        (Authority, gazetteer["authorities"]),
+    ):
+        for item in items:
+            _upsert_keeping_aliases(model, item)
     with open(DEMO_DIR / "events.jsonl", "rb") as binary:
         report = events_import(
             rows=read_rows(open_text(binary), "jsonl"), note="demo data"
