@@ -1,28 +1,37 @@
-"""HTML and plain HTTP views."""
+"""Health endpoints: /healthz for monitoring, /livez for load balancers."""
 
 from __future__ import annotations
 
-from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
 
-from events.models import Heartbeat
+from events.health import check_database, health
 
 
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness of the database and the age of the last worker heartbeat."""
-    checks: dict[str, object] = {}
-    healthy = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        checks["database"] = f"error: {exc.__class__.__name__}"
-        healthy = False
-    if healthy:
-        beat = Heartbeat.objects.filter(name="worker").first()
-        checks["worker_heartbeat"] = beat.seen_at.isoformat() if beat else None
+    """Every part: database, broker, beat and worker heartbeats. 503 names the
+    parts that failed."""
+    checks = health()
+    failed = sorted(name for name, check in checks.items() if not check.ok)
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks},
-        status=200 if healthy else 503,
+        {
+            "status": "error" if failed else "ok",
+            "failed": failed,
+            "checks": {
+                name: {"ok": c.ok, "detail": c.detail} for name, c in checks.items()
+            },
+        },
+        status=503 if failed else 200,
+    )
+
+
+@never_cache
+def livez(request: HttpRequest) -> JsonResponse:
+    """This web process and its database: what a load balancer should watch
+    (a stopped worker must not take the web tier out of rotation)."""
+    check = check_database()
+    return JsonResponse(
+        {"status": "ok" if check.ok else "error", "database": check.detail},
+        status=200 if check.ok else 503,
     )

@@ -1,0 +1,1 @@
+"""Admin sign-in: the admin site class, two-factor authentication."""
