@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "events.ops.logging.RequestIdMiddleware",
+    "events.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -286,15 +288,31 @@ CELERY_TIMEZONE = "UTC"
 # The filesystem transport has no broadcast exchange for remote control.
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = bool(REDIS_URL)
 
+# JSON lines with request ids in production (LOG_FORMAT=plain for humans).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "events.ops.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+        "json": {"()": "events.ops.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# Celery logs through the same handlers (JSON, request/task ids).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Bearer token required by /metrics when set.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 # Schedules live in code; django-celery-beat's scheduler installs them in the
 # database at start-up (idempotently), where the admin shows them.
