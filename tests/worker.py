@@ -19,7 +19,7 @@ from django.db import connection
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     """A DATABASE_URL naming the database the tests are using right now."""
     db = connection.settings_dict
     if db["ENGINE"] == "django.db.backends.sqlite3":
@@ -50,7 +50,7 @@ def celery_worker(
     queue = queue or f"test-{uuid.uuid4().hex[:12]}"
     env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": current_database_url(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         **(env or {}),
     }
