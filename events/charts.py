@@ -9,13 +9,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-WIDTH = 720
-HEIGHT = 220
+# Drawn for a phone's width, so its labels stay legible when scaled down; the
+# stylesheet caps how far it grows on wide screens.
+WIDTH = 480
+HEIGHT = 200
 # Room for the axis labels: left for counts, bottom for years.
-LEFT = 40
-BOTTOM = 24
+LEFT = 36
+BOTTOM = 22
 TOP = 8
-MAX_YEAR_LABELS = 12
+MAX_YEAR_LABELS = 8
+# A few years must not become a wall of paint.
+MAX_BAR_WIDTH = 36
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class BarChart:
     baseline: float
     bars: list[Bar]
     ticks: list[Tick]
+    first_year: int
+    last_year: int
     peak_year: int
     peak_count: int
 
@@ -59,35 +65,42 @@ def nice_ceiling(value: int) -> int:
     return 10 * magnitude  # unreachable: 10 * magnitude > value
 
 
+PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
+BASELINE = HEIGHT - BOTTOM
+
+
+def _bars(by_year: list[tuple[int, int]], top: int) -> list[Bar]:
+    slot = (WIDTH - LEFT) / len(by_year)
+    width = min(slot * 0.8, MAX_BAR_WIDTH)
+    # Every n-th year is labelled, counting back from the latest.
+    every = math.ceil(len(by_year) / MAX_YEAR_LABELS)
+    bars = []
+    for index, (year, count) in enumerate(by_year):
+        height = PLOT_HEIGHT * count / top
+        centre = LEFT + (index + 0.5) * slot
+        bars.append(
+            Bar(
+                year=year,
+                count=count,
+                x=round(centre - width / 2, 2),
+                y=round(BASELINE - height, 2),
+                width=round(width, 2),
+                height=round(height, 2),
+                label_x=round(centre, 2),
+                labelled=(len(by_year) - 1 - index) % every == 0,
+            )
+        )
+    return bars
+
+
 def bar_chart(by_year: list[tuple[int, int]]) -> BarChart | None:
     """Bars for (year, count) pairs in year order; None when there are none."""
     if not by_year:
         return None
     top = nice_ceiling(max(count for _, count in by_year))
-    plot_height = HEIGHT - TOP - BOTTOM
-    baseline = HEIGHT - BOTTOM
-    slot = (WIDTH - LEFT) / len(by_year)
-    gap = min(slot * 0.2, 8)
-    every = math.ceil(len(by_year) / MAX_YEAR_LABELS)
-    bars = []
-    for index, (year, count) in enumerate(by_year):
-        height = plot_height * count / top
-        x = LEFT + index * slot + gap / 2
-        bars.append(
-            Bar(
-                year=year,
-                count=count,
-                x=round(x, 2),
-                y=round(baseline - height, 2),
-                width=round(slot - gap, 2),
-                height=round(height, 2),
-                label_x=round(x + (slot - gap) / 2, 2),
-                labelled=(len(by_year) - 1 - index) % every == 0,
-            )
-        )
     values = {0, top} | ({top // 2} if top % 2 == 0 else set())
     ticks = [
-        Tick(value=value, y=round(baseline - plot_height * value / top, 2))
+        Tick(value=value, y=round(BASELINE - PLOT_HEIGHT * value / top, 2))
         for value in sorted(values)
     ]
     peak_year, peak_count = max(by_year, key=lambda pair: (pair[1], pair[0]))
@@ -95,9 +108,11 @@ def bar_chart(by_year: list[tuple[int, int]]) -> BarChart | None:
         width=WIDTH,
         height=HEIGHT,
         left=LEFT,
-        baseline=baseline,
-        bars=bars,
+        baseline=BASELINE,
+        bars=_bars(by_year, top),
         ticks=ticks,
+        first_year=by_year[0][0],
+        last_year=by_year[-1][0],
         peak_year=peak_year,
         peak_count=peak_count,
     )

@@ -197,6 +197,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The languages the interface is translated into (add one with its locale/ files);
+# notice texts keep their own language whatever the interface's.
+LANGUAGES = [("en", "English")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -254,7 +257,15 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_DIR = Path(env_str("CELERY_BROKER_DIR", str(VAR_DIR / "broker")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": 3600,
+        # A Redis that is down or hung fails a publish within seconds instead
+        # of hanging the request that sends it (events/services/queue.py).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        # Workers drop and reopen a dead consuming connection within ~20 s.
+        "health_check_interval": 10,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -283,10 +294,28 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers reconnect to a lost broker for as long as it takes; acks_late tasks
+# running when the connection dropped are cancelled (their ack cannot reach
+# the broker) and redelivered, which their idempotence makes safe.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Senders give up after two quick retries: a request never waits long for the
+# broker, and work that could not be sent is picked up later from the database.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 # The filesystem transport has no broadcast exchange for remote control.
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = bool(REDIS_URL)
+# Each worker also consumes a queue of its own, so `manage.py ping_worker` can
+# prove that this very worker still takes tasks (the liveness check of a
+# worker that reconnected to the broker but silently stopped consuming).
+CELERY_WORKER_DIRECT = bool(REDIS_URL)
 
 # JSON lines with request ids in production (LOG_FORMAT=plain for humans).
 LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
@@ -341,3 +370,69 @@ FEED_ACCEPT = (
 FEED_DEDUP_WINDOW_DAYS = env_int("FEED_DEDUP_WINDOW_DAYS", 14)
 # A feed failing repeatedly waits fetch_interval * 2**failures, capped here.
 FEED_MAX_BACKOFF_MINUTES = env_int("FEED_MAX_BACKOFF_MINUTES", 24 * 60)
+
+# --- Researchers' API (/api/v1/) ---------------------------------------------
+# Requests per client: by IP address without a token, by user with one
+# ("<number>/<second|minute|hour|day>").
+API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
+API_USER_RATE = env_str("API_USER_RATE", "1200/min")
+# Proxies in front of the site that append to X-Forwarded-For (0: use the
+# connecting address; a client could otherwise pick its own rate-limit key).
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
+# Seconds shared caches may keep an anonymous response without revalidating it
+# (ETags make revalidation cheap; 0 means every read asks).
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 0)
+
+# Rate-limit counters: Redis when REDIS_URL is set (shared by every web
+# process); otherwise memory local to each process, so with several gunicorn
+# workers each one counts on its own.
+CACHES = {
+    "default": (
+        {
+            # A stopped Redis turns into cache misses, not errors (and with
+            # short timeouts, no long waits): the site keeps working.
+            "BACKEND": "tracker.cache.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tracker",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "events.api.authentication.ApiTokenAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "events.api.negotiation.FormatNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "events.api.throttling.AnonymousThrottle",
+        "events.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "events.api.errors.api_exception_handler",
+    "NUM_PROXIES": API_NUM_PROXIES,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Blocking events tracker API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Published blocking and censorship events: who blocked what, where, "
+        "when and on whose order, with the notice users saw and the sources. "
+        "Reads are open (no token); curators' tokens also write drafts. "
+        "Guide: docs/api.md."
+    ),
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "events.choices.DatePrecision"},
+}

@@ -22,27 +22,10 @@ from events.admin import actions
 from events.admin.filters import StatusFilter, YearFilter
 from events.admin.forms import URL_OVERRIDES, EventForm, ReasonForm
 from events.admin.history import HistoryAdmin
+from events.languages import text_direction
 from events.models import Event, Source, StatusChange
 from events.services import event_can_edit
 from events.services.workflow import Transition, user_may
-
-# Arabic, Aramaic, Sorani, Dhivehi, Persian, Hebrew, N'Ko, Pashto, Sindhi,
-# Syriac, Uyghur, Urdu, Yiddish (iw and ji: old codes of Hebrew and Yiddish).
-RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "nqo", "ps", "sd", "syr"}
-) | {"ug", "ur", "yi"}
-RTL_SCRIPTS = frozenset(
-    {"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"}
-)
-
-
-def text_direction(language: str) -> str:
-    """'rtl' for a right-to-left language tag ('fa', 'ur', 'az-Arab'), else 'auto'."""
-    primary, *rest = language.lower().split("-")
-    scripts = [tag for tag in rest if len(tag) == 4 and tag.isalpha()]
-    if scripts:
-        return "rtl" if scripts[0] in RTL_SCRIPTS else "auto"
-    return "rtl" if primary in RTL_LANGUAGES else "auto"
 
 
 def _editable(request: HttpRequest, event: Event | None) -> bool:
@@ -116,6 +99,10 @@ READONLY_FIELDSETS = [
 
 class EventAdmin(HistoryAdmin):
     form = EventForm
+
+    class Media:
+        css = {"all": ["events/admin.css"]}
+
     inlines = [SourceInline, StatusChangeInline]
     actions = [
         actions.submit_selected,
@@ -173,8 +160,7 @@ class EventAdmin(HistoryAdmin):
         if not obj.notice_text:
             return self.get_empty_value_display()
         return format_html(
-            '<blockquote lang="{}" dir="{}" style="white-space: pre-wrap; '
-            'margin: 0;">{}</blockquote>',
+            '<blockquote class="notice-as-shown" lang="{}" dir="{}">{}</blockquote>',
             obj.notice_language,
             text_direction(obj.notice_language),
             obj.notice_text,

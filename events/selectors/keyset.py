@@ -40,9 +40,12 @@ class Cursor:
         if not match:
             raise CursorError(f"{text!r} is not a page cursor")
         try:
-            return cls(dt.date.fromisoformat(match[1]), int(match[2]))
+            cursor = cls(dt.date.fromisoformat(match[1]), int(match[2]))
         except ValueError as exc:
             raise CursorError(f"{text!r} is not a page cursor") from exc
+        if cursor.id >= 2**63:  # past any database's 64-bit primary key
+            raise CursorError(f"{text!r} is not a page cursor")
+        return cursor
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,102 @@
-"""Full-text search over events (a contract shared by the API and the pages).
+"""Text search over events (a contract shared by the API and the pages).
 
-A minimal stand-in: case-insensitive substring search. The API's owner replaces
-the internals (PostgreSQL full text and trigram, an SQLite fallback) behind the
-same signature.
+`search_events(queryset, q)` keeps the events in which every term of `q` occurs,
+ignoring case, in the target, the notice text or the summary. Terms are split
+on white space; "double quotes" keep a phrase together. A term is a substring,
+not a word: '屏蔽' is found inside a Chinese sentence that has no spaces, and
+'роскомнадзор' inside 'Роскомнадзора'.
+
+PostgreSQL matches with ILIKE, served by a trigram GIN index on the document
+(migration 0008; terms of one or two characters have no trigram and scan it).
+SQLite matches with Python's regular expressions, whose IGNORECASE folds every
+script (SQLite's own LIKE folds ASCII only), and scans the table.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import re
+
+from django.db import connections
+from django.db.models import F, Func, Lookup, QuerySet, TextField, Value
 
 from events.models import Event
 
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+# A "quoted phrase" or a run of characters that are neither space nor quote.
+_TERM = re.compile(r'"([^"]+)"|([^\s"]+)')
+
+
+class SearchQueryError(ValueError):
+    """The search text cannot be used; the message says why."""
+
+
+class SearchDocument(Func):
+    """target, notice text and summary joined by spaces. On PostgreSQL this
+    must stay the exact expression of the trigram index (migration 0008)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+    def __init__(self) -> None:
+        super().__init__(F("target"), F("notice_text"), F("summary"))
+
+
+class ContainsIgnoringCase(Lookup):
+    """`lhs ILIKE '%term%'`, with LIKE's wildcards in the term escaped. Used as
+    an expression, not registered on any field."""
+
+    lookup_name = "ilike_contains"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+def _split(q: str) -> list[str]:
+    found = (" ".join((phrase or word).split()) for phrase, word in _TERM.findall(q))
+    return list(dict.fromkeys(term for term in found if term))
+
+
+def search_terms(q: str) -> list[str]:
+    """The terms of a search: words, or "quoted phrases". Raises
+    SearchQueryError for text that cannot be a search, so interfaces can
+    report it before searching."""
+    if "\x00" in q:
+        raise SearchQueryError("contains a NUL character")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(f"longer than {MAX_QUERY_LENGTH} characters")
+    terms = _split(q)
+    if len(terms) > MAX_TERMS:
+        raise SearchQueryError(f"more than {MAX_TERMS} terms")
+    return terms
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
 
 def search_events(queryset: QuerySet[Event], q: str) -> QuerySet[Event]:
-    """Events of `queryset` whose target, notice text or summary contain `q`."""
-    q = q.strip()
-    if not q:
+    """Events of `queryset` in which every term of `q` occurs (see the module
+    docstring); an empty `q` keeps them all. Never raises: text that
+    search_terms() refuses is searched as far as it can be (NUL characters
+    dropped, the first MAX_TERMS terms of the first MAX_QUERY_LENGTH
+    characters)."""
+    terms = _split(q.replace("\x00", "")[:MAX_QUERY_LENGTH])[:MAX_TERMS]
+    if not terms:
         return queryset
-    return queryset.filter(
-        Q(target__icontains=q) | Q(notice_text__icontains=q) | Q(summary__icontains=q)
-    )
+    if connections[queryset.db].vendor != "postgresql":
+        for term in terms:
+            queryset = queryset.alias(_search=SearchDocument()).filter(
+                _search__iregex=re.escape(term)
+            )
+        return queryset
+    for term in terms:
+        queryset = queryset.filter(
+            ContainsIgnoringCase(SearchDocument(), Value(_like_pattern(term)))
+        )
+    return queryset

@@ -19,7 +19,8 @@ class YearOf(Func):
     output_field = IntegerField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        template = "CAST(STRFTIME('%%Y', %(expressions)s) AS INTEGER)"
+        # SQLite stores dates as "YYYY-MM-DD" text.
+        template = "CAST(SUBSTR(%(expressions)s, 1, 4) AS INTEGER)"
         return self.as_sql(compiler, connection, template=template, **extra_context)
 
 

@@ -4,11 +4,14 @@ a published event, so a draft never reveals what it is about."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
+from events.selectors.cached import record_version, summary_of
 from events.selectors.keyset import keyset_page
 from events.selectors.public import (
     EventFilters,
@@ -17,9 +20,8 @@ from events.selectors.public import (
     public_authority,
     public_platform,
 )
-from events.selectors.stats import summarise
 from events.views.params import parse_cursors, rejects_invalid_queries
-from events.views.timeline import PAGE_SIZE, paged_list
+from events.views.timeline import PAGE_SIZE, paged_list, summary_context
 
 
 def _entity_page(
@@ -29,17 +31,19 @@ def _entity_page(
     feed_param: tuple[str, str],
 ) -> HttpResponse:
     before, after = parse_cursors(request.GET)
-    events = filtered_events(filters)
-    summary = summarise(events)
+    summary = summary_of(filters, version=record_version())
     if not summary.total:
         raise Http404(_("Nothing is published about this yet."))
+    events = filtered_events(filters)
     page = keyset_page(events, size=PAGE_SIZE, before=before, after=after)
+    selection = QueryDict(mutable=True)
+    selection[feed_param[0]] = feed_param[1]
     context = {
         **context,
         **paged_list(request, page, []),
-        "summary": summary,
-        "feed_query": "?{}={}".format(*feed_param),
-        "timeline_param": feed_param,
+        **summary_context(selection, summary),
+        "feed_query": "?" + selection.urlencode(),
+        "timeline_url": reverse("public:timeline") + "?" + selection.urlencode(),
     }
     return render(request, "public/entity.html", context)
 
@@ -48,7 +52,7 @@ def _entity_page(
 def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         platform = public_platform(slug)
-    except LookupError as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404(slug) from exc
     context = {"kind": _("Platform"), "name": platform.name, "platform": platform}
     filters = EventFilters(platform=platform)
@@ -59,7 +63,7 @@ def platform_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def authority_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         authority = public_authority(slug)
-    except LookupError as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404(slug) from exc
     context = {"kind": _("Authority"), "name": authority.name, "authority": authority}
     filters = EventFilters(authority=authority)

@@ -13,8 +13,10 @@ from functools import wraps
 from typing import TypeVar
 from urllib.parse import urlencode
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries.fields import Country
@@ -27,6 +29,7 @@ from events.selectors.public import (
     public_authority,
     public_platform,
 )
+from events.selectors.search import SearchQueryError
 
 FILTER_PARAMS = ("q", "platform", "country", "authority", "action", "year")
 MAX_QUERY_LENGTH = 200
@@ -46,14 +49,18 @@ class InvalidQuery(ValueError):
 
 
 def rejects_invalid_queries(view: Callable[..., HttpResponse]) -> Callable:
-    """Answer an InvalidQuery raised by `view` with a 400 page naming it."""
+    """Answer an InvalidQuery (or a search the engine refuses) raised by `view`
+    with a 400 page that says what is wrong."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except InvalidQuery as exc:
-            return render(request, "400.html", {"reason": str(exc)}, status=400)
+            reason = str(exc)
+        except SearchQueryError as exc:
+            reason = _("This search cannot be run: %(why)s.") % {"why": exc}
+        return render(request, "400.html", {"reason": reason}, status=400)
 
     return wrapped
 
@@ -63,14 +70,17 @@ def _entity(lookup: Callable[[str], T], slug: str) -> T | None:
         return None
     try:
         return lookup(slug)
-    except (LookupError, ValueError) as exc:  # DoesNotExist is a LookupError
+    except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404(slug) from exc
 
 
 def _year(text: str) -> int | None:
     if not text:
         return None
-    if not (text.isascii() and text.isdigit() and len(text) == 4):
+    # The year after it must exist too: its first day bounds the range.
+    if not (text.isascii() and text.isdigit() and len(text) == 4) or not (
+        1 <= int(text) < 9999
+    ):
         raise InvalidQuery(_("“%(value)s” is not a year.") % {"value": text})
     return int(text)
 
@@ -166,4 +176,30 @@ def active_filters(query: QueryDict, filters: EventFilters) -> list[ActiveFilter
         )
         for name in FILTER_PARAMS
         if shown[name]
+    ]
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    """A plain link that sets one filter and keeps the others."""
+
+    label: str
+    url: str
+    active: bool
+
+
+def facet_links(
+    query: QueryDict, name: str, options: list[tuple[str, str]]
+) -> list[FacetLink]:
+    """For each (value, label) option, the timeline with `name` set to it."""
+    timeline = reverse("public:timeline")
+    kept = filter_pairs(query, without=name)
+    current = query.get(name, "").strip()
+    return [
+        FacetLink(
+            label=label,
+            url=timeline + "?" + urlencode([*kept, (name, value)]),
+            active=value == current,
+        )
+        for value, label in options
     ]

@@ -178,7 +178,7 @@ def test_change_page_renders_notice_escaped_with_language_and_direction(
 
     content = client.get(change_url(event)).content.decode()
 
-    assert '<blockquote lang="fa" dir="rtl" style="white-space: pre-wrap;' in content
+    assert '<blockquote class="notice-as-shown" lang="fa" dir="rtl">' in content
     assert "&lt;b&gt;این حساب&lt;/b&gt;\n  مسدود شده است</blockquote>" in content
     assert "<b>این حساب</b>" not in content
 
@@ -191,7 +191,7 @@ def test_change_page_leaves_direction_to_the_browser_for_other_languages(
 
     content = client.get(change_url(event)).content.decode()
 
-    assert '<blockquote lang="zh" dir="auto"' in content
+    assert '<blockquote class="notice-as-shown" lang="zh" dir="auto"' in content
 
 
 def test_change_page_lists_status_changes(client, curator, editor, draft):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from events.admin.event import text_direction
+from events.languages import text_direction
 from events.admin.forms import precision_conflict
 from events.choices import DatePrecision, Status
 from events.dates import parse_partial_date

@@ -1,0 +1,247 @@
+"""Filters of the event record, parsed from query parameters: checked, never guessed.
+
+`EventFilters.from_params` turns a query string's values into typed filters or
+raises FilterError naming each bad parameter; `filter_events` applies them.
+Parameters of one name combine with OR (country=CN&country=RU), different names
+with AND. Nothing here knows about HTTP, so any interface can use it.
+
+Dates: `date_after` and `date_before` take YYYY, YYYY-MM or YYYY-MM-DD and name
+a period (its first day for `date_after`, its last day for `date_before`, so both
+ends are inclusive). An event's date stands for a period too (a month-precision
+event is the whole month), and it matches when its period overlaps the range:
+an event dated 2018-08 matches date_after=2018-08-15 and date_before=2018-08-01.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, Model, OuterRef, Q
+from django_countries import countries
+
+from events.choices import Action, DatePrecision, Status, TargetType
+from events.dates import PartialDateError, parse_partial_date, period_end
+from events.models import Authority, Event, EventQuerySet, Platform
+from events.selectors.search import SearchQueryError, search_events, search_terms
+
+MAX_VALUES = 50
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,150}$", re.ASCII)
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+class FilterError(ValueError):
+    """Bad filter values: {parameter name: what is wrong with it}."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """A selection of events; empty fields select everything."""
+
+    platform: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    authority: tuple[str, ...] = ()
+    action: tuple[str, ...] = ()
+    target_type: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    date_after: dt.date | None = None  # first day of the period given
+    date_before: dt.date | None = None  # last day of the period given
+    ongoing: bool | None = None
+    has_notice: bool | None = None
+    q: str = ""
+    updated_after: dt.datetime | None = None
+
+    @classmethod
+    def from_params(
+        cls, params: Mapping[str, Sequence[str]], *, allow_status: bool = False
+    ) -> EventFilters:
+        """Parse the filter parameters found in `params` (name → values);
+        other names are left to the caller."""
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for name, parser in PARSERS.items():
+            given = list(params.get(name, []))
+            if not given:
+                continue
+            try:
+                values[name] = _parse(name, given, parser)
+            except ValueError as exc:
+                errors[name] = str(exc)
+        if "status" in values and not allow_status:
+            errors["status"] = (
+                "only a token with permission to view drafts may filter by status"
+            )
+        after, before = values.get("date_after"), values.get("date_before")
+        if after and before and after > before:
+            errors["date_after"] = "the range is empty: date_after is after date_before"
+        if errors:
+            raise FilterError(errors)
+        return cls(**values)
+
+
+def _parse(name: str, given: list[str], parser: Callable[[str], Any]) -> Any:
+    if any("\x00" in value for value in given):
+        raise ValueError("contains a NUL character")
+    if name not in REPEATABLE:
+        if len(given) > 1:
+            raise ValueError("give it at most once")
+        return parser(given[0])
+    if len(given) > MAX_VALUES:
+        raise ValueError(f"at most {MAX_VALUES} values")
+    return tuple(dict.fromkeys(parser(value) for value in given))
+
+
+def _not_empty(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text.strip()
+
+
+def _slug(text: str) -> str:
+    text = _not_empty(text)
+    if not _SLUG.match(text):
+        raise ValueError(f"{text!r} is not a slug (letters, digits, - and _)")
+    return text
+
+
+def _choice(options: Sequence[str]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        text = _not_empty(text)
+        if text not in options:
+            raise ValueError(f"{text!r} is not one of {', '.join(options)}")
+        return text
+
+    return parse
+
+
+def _country(text: str) -> str:
+    code = _not_empty(text).upper()
+    if not (len(code) == 2 and code.isascii() and code.isalpha() and code in countries):
+        raise ValueError(f"{text!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _date_start(text: str) -> dt.date:
+    try:
+        return parse_partial_date(_not_empty(text))[0]
+    except PartialDateError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _date_end(text: str) -> dt.date:
+    try:
+        return period_end(*parse_partial_date(_not_empty(text)))
+    except PartialDateError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _boolean(text: str) -> bool:
+    try:
+        return _BOOLEANS[text.strip().lower()]
+    except KeyError:
+        raise ValueError(f"{text!r} is not true or false") from None
+
+
+def _search(text: str) -> str:
+    try:
+        search_terms(text)
+    except SearchQueryError as exc:
+        raise ValueError(str(exc)) from None
+    return text.strip()
+
+
+def _timestamp(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(_not_empty(text))
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z "
+            "(write + as %2B in a URL)"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "platform": _slug,
+    "country": _country,
+    "authority": _slug,
+    "action": _choice(Action.values),
+    "target_type": _choice(TargetType.values),
+    "status": _choice(Status.values),
+    "date_after": _date_start,
+    "date_before": _date_end,
+    "ongoing": _boolean,
+    "has_notice": _boolean,
+    "q": _search,
+    "updated_after": _timestamp,
+}
+REPEATABLE = frozenset(
+    {"platform", "country", "authority", "action", "target_type", "status"}
+)
+FILTER_NAMES = tuple(PARSERS)
+
+
+def _period_ends_on_or_after(day: dt.date) -> Q:
+    """Events whose period (day, month or year) ends on or after `day`. The
+    first condition is a plain range, so an index on date can serve it."""
+    month_start, year_start = day.replace(day=1), day.replace(month=1, day=1)
+    return Q(date__gte=year_start) & (
+        Q(date__gte=day)
+        | Q(date_precision=DatePrecision.MONTH, date__gte=month_start)
+        | Q(date_precision=DatePrecision.YEAR)
+    )
+
+
+def _known_ids(
+    model: type[Model], name: str, slugs: tuple[str, ...], public_only: bool
+) -> list[int]:
+    """Ids of the named rows; unknown slugs are a FilterError. For the public a
+    platform or authority exists only through a published event."""
+    rows = model._default_manager.filter(slug__in=slugs)
+    if public_only:
+        published = Event.objects.published().filter(**{name: OuterRef("pk")})
+        rows = rows.filter(Exists(published))
+    found = dict(rows.values_list("slug", "pk"))
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown:
+        raise FilterError({name: f"no {name} has the slug {', '.join(unknown)}"})
+    return list(found.values())
+
+
+def filter_events(
+    queryset: EventQuerySet, filters: EventFilters, *, public_only: bool = True
+) -> EventQuerySet:
+    """The events of `queryset` that match every filter. One query for each
+    of platform and authority when given, to check the slugs."""
+    if filters.platform:
+        ids = _known_ids(Platform, "platform", filters.platform, public_only)
+        queryset = queryset.filter(platform_id__in=ids)
+    if filters.authority:
+        ids = _known_ids(Authority, "authority", filters.authority, public_only)
+        queryset = queryset.filter(authority_id__in=ids)
+    for name in ("country", "action", "target_type", "status"):
+        if chosen := getattr(filters, name):
+            queryset = queryset.filter(**{f"{name}__in": chosen})
+    if filters.date_before:
+        queryset = queryset.filter(date__lte=filters.date_before)
+    if filters.date_after:
+        queryset = queryset.filter(_period_ends_on_or_after(filters.date_after))
+    if filters.ongoing is not None:
+        queryset = queryset.filter(ended_on__isnull=filters.ongoing)
+    if filters.has_notice is not None:
+        has_notice = ~Q(notice_text="")
+        queryset = queryset.filter(has_notice if filters.has_notice else ~has_notice)
+    if filters.updated_after:
+        queryset = queryset.filter(updated_at__gt=filters.updated_after)
+    if filters.q:
+        queryset = search_events(queryset, filters.q)
+    return queryset
