@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test check lint format migrate demo bench clean
+.PHONY: help venv run test faults check lint format migrate demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -33,8 +33,12 @@ run: demo ## Start the tracker, a Celery worker and beat (Ctrl-C stops all)
 	$(BIN)/celery -A tracker beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
-	$(BIN)/pytest
+test: venv ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set), then the fault suite
+	$(BIN)/pytest -m "not faults"
+	$(MAKE) --no-print-directory faults
+
+faults: venv ## Run the fault suite alone (private PostgreSQL/Redis servers, gunicorn, Celery; ~2 min)
+	$(BIN)/pytest -m faults tests/faults
 
 lint: venv ## ruff format check, ruff lint, migrations check
 	$(BIN)/ruff format --check .

@@ -18,7 +18,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCHMARKS = ["import_memory", "ingest_throughput", "extraction_quality"]
+BENCHMARKS = [
+    "import_memory",
+    "ingest_throughput",
+    "extraction_quality",
+    "load",
+    "timeline_depth",
+    "api_latency",
+]
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from events.models import Heartbeat
+from events.services.queue import BROKER_ERRORS
 
 # Beat dispatches every minute; the worker runs a heartbeat task every minute.
 STALE_AFTER = dt.timedelta(minutes=3)
@@ -64,3 +67,25 @@ def health() -> dict[str, Check]:
         checks["beat"] = check_heartbeat("beat", beats)
         checks["worker"] = check_heartbeat("worker", beats)
     return checks
+
+
+def check_worker_consumes(*, node: str, timeout: float) -> Check:
+    """Send a heartbeat task to the worker `node`'s own queue (needs
+    CELERY_WORKER_DIRECT) and wait up to `timeout` seconds for it to be
+    recorded: proof that this worker still consumes, which a worker stalled
+    after reconnecting to the broker does not."""
+    from celery.utils.nodenames import worker_direct
+
+    from events.tasks import heartbeat
+
+    name = f"ping:{uuid.uuid4().hex}"
+    try:
+        heartbeat.apply_async(args=[name], queue=worker_direct(node), expires=timeout)
+    except BROKER_ERRORS as exc:
+        return Check(False, f"broker unreachable: {exc.__class__.__name__}")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Heartbeat.objects.filter(name=name).delete()[0]:
+            return Check(True, f"{node} ran a task")
+        time.sleep(0.2)
+    return Check(False, f"{node} ran no task within {timeout:g} s")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from celery import Task, shared_task
-from django.db import transaction
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from events.models import Feed, Heartbeat
@@ -12,7 +12,14 @@ from events.services.feeds import (
     feed_fetch,
     feed_items_process,
     feeds_claim_due,
+    feeds_mark_due,
 )
+from events.services.queue import enqueue
+
+# A database that is restarting or briefly unreachable: the task is retried
+# (every write it makes is idempotent), with backoff, a bounded number of times.
+DB_TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+DB_MAX_RETRIES = 6
 
 
 @shared_task(name="events.heartbeat")
@@ -26,18 +33,38 @@ def heartbeat(name: str = "worker") -> str:
 
 @shared_task(name="events.dispatch_due_feeds")
 def dispatch_due_feeds() -> list[int]:
-    """Beat runs this every minute: claim due feeds and enqueue one fetch each
-    (after the claim commits)."""
-    with transaction.atomic():
-        claimed = feeds_claim_due()
-        for feed_id in claimed:
-            fetch_feed.delay_on_commit(feed_id)
-    return claimed
+    """Beat runs this every minute: claim due feeds (each claim commits at
+    once) and enqueue one fetch each. A feed whose fetch cannot be sent is
+    made due again, so the next run sends it instead of a whole interval
+    later. Returns the ids whose fetch was sent."""
+    claimed = feeds_claim_due()
+    unsent = enqueue_fetches(claimed)
+    return [feed_id for feed_id in claimed if feed_id not in unsent]
+
+
+def enqueue_fetches(feed_ids: list[int]) -> list[int]:
+    """Enqueue a fetch of each feed. The feeds whose fetch could not be sent
+    (the broker is unreachable; after one failure the rest are not tried) are
+    made due now, for the next dispatch to send, and returned."""
+    unsent: list[int] = []
+    for feed_id in feed_ids:
+        if unsent or not enqueue(fetch_feed, feed_id):
+            unsent.append(feed_id)
+    if unsent:
+        feeds_mark_due(feed_ids=unsent)
+    return unsent
 
 
 def _retry_delay(retries: int, retry_after: float | None) -> float:
     base = 30 * 2**retries  # 30 s, 60 s, 120 s
     return min(max(base, retry_after or 0), 3600)
+
+
+def _retry_on_database_error(task: Task, exc: Exception) -> Exception:
+    """The retry of a task that met a transient database error: 1 s, 2 s, 4 s…
+    up to 30 s, DB_MAX_RETRIES times (then the error is raised)."""
+    countdown = min(2**task.request.retries, 30)
+    return task.retry(exc=exc, countdown=countdown, max_retries=DB_MAX_RETRIES)
 
 
 @shared_task(
@@ -59,19 +86,26 @@ def fetch_feed(self: Task, feed_id: int) -> dict[str, object]:
             countdown = _retry_delay(self.request.retries, exc.retry_after)
             raise self.retry(exc=exc, countdown=countdown) from exc
         return {"feed": feed_id, "outcome": "failed", "error": str(exc)}
-    process_feed_items.delay(feed_id)
+    except DB_TRANSIENT_ERRORS as exc:
+        raise _retry_on_database_error(self, exc) from exc
+    # Unsent (broker unreachable), the items stay pending until the next fetch.
+    enqueue(process_feed_items, feed_id)
     return {"feed": feed_id, "outcome": log.outcome, "new": log.items_new}
 
 
 @shared_task(
     name="events.process_feed_items",
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def process_feed_items(feed_id: int) -> dict[str, int]:
+def process_feed_items(self: Task, feed_id: int) -> dict[str, int]:
     """Turn a feed's pending items into drafts or sources. Idempotent: each
-    item is processed once, in a transaction that locks it."""
+    item is processed once, in a transaction that locks it, so a retry after
+    a database error goes on with the items still pending."""
     try:
         return feed_items_process(feed_id=feed_id)
     except Feed.DoesNotExist:
         return {}
+    except DB_TRANSIENT_ERRORS as exc:
+        raise _retry_on_database_error(self, exc) from exc

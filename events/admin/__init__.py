@@ -5,10 +5,18 @@ from django.contrib import admin
 from events.admin.event import EventAdmin
 from events.admin.feeds import FeedAdmin
 from events.admin.gazetteer import AuthorityAdmin, PlatformAdmin
-from events.models import Authority, Event, Platform
+from events.admin.tokens import ApiTokenAdmin
+from events.models import ApiToken, Authority, Event, Platform
 
 admin.site.register(Event, EventAdmin)
 admin.site.register(Platform, PlatformAdmin)
 admin.site.register(Authority, AuthorityAdmin)
+admin.site.register(ApiToken, ApiTokenAdmin)
 
-__all__ = ["AuthorityAdmin", "EventAdmin", "FeedAdmin", "PlatformAdmin"]
+__all__ = [
+    "ApiTokenAdmin",
+    "AuthorityAdmin",
+    "EventAdmin",
+    "FeedAdmin",
+    "PlatformAdmin",
+]

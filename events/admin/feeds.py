@@ -6,12 +6,11 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 
 from events.models import CountryAlias, Feed, FeedItem, FetchLog
-from events.tasks import fetch_feed
+from events.tasks import enqueue_fetches
 
 
 class FetchLogInline(admin.TabularInline):
@@ -44,12 +43,18 @@ class FetchLogInline(admin.TabularInline):
 @admin.action(description="Fetch now", permissions=["change"])
 def fetch_now(modeladmin: FeedAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     ids = list(queryset.values_list("id", flat=True))
-    queryset.update(next_due_at=timezone.now())
-    for feed_id in ids:
-        fetch_feed.delay_on_commit(feed_id)
-    modeladmin.message_user(
-        request, f"Queued a fetch of {len(ids)} feed(s).", messages.SUCCESS
-    )
+    unsent = enqueue_fetches(ids)
+    if unsent:
+        modeladmin.message_user(
+            request,
+            f"The task queue is unreachable: {len(unsent)} feed(s) will be "
+            "fetched as soon as it is back.",
+            messages.WARNING,
+        )
+    else:
+        modeladmin.message_user(
+            request, f"Queued a fetch of {len(ids)} feed(s).", messages.SUCCESS
+        )
 
 
 @admin.register(Feed)

@@ -13,8 +13,10 @@ from events.models.record import (
     language_tag_validator,
     normalise_alias,
 )
+from events.models.tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Authority",
     "CountryAlias",
     "Event",

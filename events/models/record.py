@@ -164,6 +164,11 @@ class Event(models.Model):
             models.Index(fields=["status", "-created_at"], name="event_status_created"),
             # Public timeline and API default order over published events.
             models.Index(fields=["status", "-date", "-id"], name="event_status_date"),
+            # API incremental sync (updated_after, ordering=updated_at) and the
+            # newest change behind the API's ETag / Last-Modified.
+            models.Index(fields=["updated_at", "id"], name="event_updated"),
+            # Text search (q) has trigram GIN indexes on PostgreSQL only, made
+            # by migration 0008 (see events/selectors/search.py).
         ]
         constraints = [
             models.CheckConstraint(
@@ -275,6 +280,15 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # The latest unpublication, part of the API's Last-Modified: an
+            # event leaving the public record changes what lists show.
+            models.Index(
+                fields=["at"],
+                name="statuschange_unpublished_at",
+                condition=Q(from_status="published"),
+            )
+        ]
 
     def __str__(self) -> str:
         return (

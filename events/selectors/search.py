@@ -82,11 +82,9 @@ def _like_pattern(term: str) -> str:
 
 def search_events(queryset: QuerySet[Event], q: str) -> QuerySet[Event]:
     """Events of `queryset` in which every term of `q` occurs (see the module
-    docstring); an empty `q` keeps them all. Never raises: text that
-    search_terms() refuses is searched as far as it can be (NUL characters
-    dropped, the first MAX_TERMS terms of the first MAX_QUERY_LENGTH
-    characters)."""
-    terms = _split(q.replace("\x00", "")[:MAX_QUERY_LENGTH])[:MAX_TERMS]
+    docstring); an empty `q` keeps them all. Raises SearchQueryError for a
+    search that search_terms() refuses (interfaces answer it with a 400)."""
+    terms = search_terms(q.strip())
     if not terms:
         return queryset
     if connections[queryset.db].vendor != "postgresql":

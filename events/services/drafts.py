@@ -142,7 +142,7 @@ def _find_duplicate(event: Event) -> Event | None:
 def _add_source(event: Event, item: FeedItem, feed: Feed) -> None:
     if not item.link:
         return
-    Source.objects.get_or_create(
+    _, created = Source.objects.get_or_create(
         event=event,
         url=item.link[:2000],
         defaults={
@@ -151,6 +151,10 @@ def _add_source(event: Event, item: FeedItem, feed: Feed) -> None:
             "published_at": item.published_at,
         },
     )
+    if created:
+        # The event as readers see it changed: API clients syncing by
+        # updated_at must get it again.
+        Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
 
 
 def item_to_event(

@@ -1,16 +1,18 @@
 """Feeds: dispatching due fetches, fetching and storing items, processing them.
 
 Every item is stored once (unique on feed + guid) in the same transaction that
-records the fetch state, and processed in a transaction of its own that locks it;
-a fetch or a processing run repeated after a crash therefore changes nothing
-that was already done.
+records the fetch state. Its outcome is recorded only while it is pending: by a
+conditional UPDATE when it is not an event, else in a transaction of its own
+that locks it while its draft is made; a fetch or a processing run repeated
+after a crash therefore changes nothing that was already done.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import transaction
@@ -18,9 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from events.choices import FetchOutcome, ItemOutcome
-from events.ingest.extract import extract
+from events.ingest.extract import extract, no_verb_reason
 from events.ingest.fetch import Fetched, FetchError, fetch
-from events.ingest.gazetteer import gazetteer_snapshot
+from events.ingest.gazetteer import cached_gazetteer_snapshot
 from events.ingest.parse import parse_document
 from events.ingest.types import (
     Candidate,
@@ -34,6 +36,8 @@ from events.ingest.types import (
 from events.models import Feed, FeedItem, FetchLog, Heartbeat
 from events.services.drafts import Outcome, item_to_event
 from events.services.gazetteer import Gazetteer
+
+_BATCH = 200  # items read and screened at once: bounds the texts held
 
 
 class FeedFetchFailed(Exception):
@@ -60,6 +64,14 @@ def feeds_claim_due(*, now: dt.datetime | None = None) -> list[int]:
         if Feed.objects.filter(due, pk=feed_id).update(next_due_at=next_due):
             claimed.append(feed_id)
     return claimed
+
+
+def feeds_mark_due(*, feed_ids: list[int], now: dt.datetime | None = None) -> int:
+    """Make the feeds due now, so that the next dispatch claims them again:
+    for a fetch that could not be enqueued (the broker was unreachable)."""
+    return Feed.objects.filter(pk__in=feed_ids).update(
+        next_due_at=now or timezone.now()
+    )
 
 
 def _backoff_minutes(feed: Feed) -> int:
@@ -132,7 +144,18 @@ def _record_success(feed: Feed, fetched: Fetched, log: FetchLog) -> None:
     feed.etag = fetched.etag[:500] or feed.etag
     feed.last_modified = fetched.last_modified[:100] or feed.last_modified
     feed.next_due_at = now + dt.timedelta(minutes=max(1, feed.fetch_interval))
-    feed.save()
+    # Only the fetch state: an edit of the feed made meanwhile is kept.
+    feed.save(
+        update_fields=[
+            "consecutive_failures",
+            "last_status",
+            "last_error",
+            "last_fetched_at",
+            "etag",
+            "last_modified",
+            "next_due_at",
+        ]
+    )
     log.http_status = fetched.status
     log.save()
 
@@ -176,59 +199,127 @@ def feed_fetch(
     return log
 
 
-def _candidate(item: FeedItem, snapshot: GazetteerSnapshot, hints: Hints) -> Candidate:
-    if item.candidate:
-        return candidate_from_json(item.candidate)
-    return extract(
-        title=item.title,
-        text=item.text,
-        published_at=item.published_at,
-        gazetteer=snapshot,
-        hints=hints,
-    )
-
-
 def feed_items_process(*, feed_id: int, limit: int | None = None) -> dict[str, int]:
-    """Process the feed's pending items, each in its own transaction; returns
-    how many ended in each outcome."""
+    """Process the feed's pending items; returns how many ended in each outcome.
+
+    A batch at a time: candidates are made outside any transaction (see
+    _screen), the items that are not events (or whose candidate cannot be
+    made) are recorded by conditional UPDATEs (see _record_settled), and each
+    event candidate is stored in a transaction of its own that locks its item.
+    """
     feed = Feed.objects.select_related("default_platform").get(pk=feed_id)
     hints = Hints(
         platform=feed.default_platform.name if feed.default_platform else "",
         country=str(feed.default_country or ""),
     )
-    snapshot = gazetteer_snapshot()
-    gazetteer = Gazetteer()
-    pending = FeedItem.objects.filter(feed=feed, outcome=ItemOutcome.PENDING)
-    ids = list(pending.order_by("id").values_list("id", flat=True)[:limit])
     counts: dict[str, int] = {}
-    for item_id in ids:
-        outcome = feed_item_process(
-            item_id=item_id,
-            feed=feed,
-            snapshot=snapshot,
-            hints=hints,
-            gazetteer=gazetteer,
-        )
-        if outcome is not None:
-            counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+    gazetteer = Gazetteer()
+    for rows in _pending_batches(feed, limit):
+        settled, events = _screen(rows, hints)
+        _record_settled(settled, counts)
+        for item_id, candidate in events:
+            outcome = feed_item_process(
+                item_id=item_id, feed=feed, candidate=candidate, gazetteer=gazetteer
+            )
+            if outcome is not None:
+                counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
     return counts
 
 
-def feed_item_process(
+def _pending_batches(feed: Feed, limit: int | None) -> Iterator[list[tuple]]:
+    """The feed's pending items, at most `limit`, in batches of (id, title,
+    text, published_at, candidate) rows in id order, one query each."""
+    pending = FeedItem.objects.filter(feed=feed, outcome=ItemOutcome.PENDING)
+    columns = ("id", "title", "text", "published_at", "candidate")
+    last, left = 0, limit
+    while left is None or left > 0:
+        size = _BATCH if left is None else min(_BATCH, left)
+        batch = list(
+            pending.filter(id__gt=last).order_by("id").values_list(*columns)[:size]
+        )
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1][0]
+        left = None if left is None else left - len(batch)
+
+
+def _screen(
+    rows: list[tuple], hints: Hints
+) -> tuple[dict[tuple[str, str], list[int]], list[tuple[int, Candidate]]]:
+    """Of the items in `rows`, those that are not events (or whose candidate
+    cannot be made), as ids by (outcome, detail), and the event candidates by
+    id."""
+    snapshot = functools.cache(cached_gazetteer_snapshot)  # taken once, if at all
+    settled: dict[tuple[str, str], list[int]] = {}
+    events = []
+    for item_id, *row in rows:
+        found = _candidate_or_outcome(*row, hints=hints, snapshot=snapshot)
+        if isinstance(found, Candidate):
+            events.append((item_id, found))
+        else:
+            settled.setdefault(found, []).append(item_id)
+    return settled, events
+
+
+def _candidate_or_outcome(
+    title: str,
+    text: str,
+    published_at: dt.datetime | None,
+    stored: dict | None,
     *,
-    item_id: int,
-    feed: Feed,
-    snapshot: GazetteerSnapshot,
     hints: Hints,
-    gazetteer: Gazetteer,
+    snapshot: Callable[[], GazetteerSnapshot],
+) -> Candidate | tuple[str, str]:
+    """An item's event candidate, else the (outcome, detail) to record. A news
+    item in which no blocking verb occurs is settled by the cheap screen
+    alone; the others are extracted against the process's cached gazetteer
+    snapshot (events.ingest.gazetteer)."""
+    try:
+        if stored:
+            candidate = candidate_from_json(stored)
+        elif reason := no_verb_reason(title=title, text=text):
+            return ItemOutcome.NOT_EVENT, reason
+        else:
+            candidate = extract(
+                title=title,
+                text=text,
+                published_at=published_at,
+                gazetteer=snapshot(),
+                hints=hints,
+            )
+    except (ValueError, KeyError, TypeError) as exc:
+        return ItemOutcome.FAILED, f"{exc.__class__.__name__}: {exc}"
+    if not candidate.is_event:
+        return ItemOutcome.NOT_EVENT, candidate.reason or "not an event"
+    return candidate
+
+
+def _record_settled(
+    settled: dict[tuple[str, str], list[int]], counts: dict[str, int]
+) -> None:
+    """Record each group's outcome by one conditional UPDATE, which leaves
+    alone an item processed meanwhile (so a replay changes nothing); count."""
+    now = timezone.now()
+    for (outcome, detail), ids in settled.items():
+        done = FeedItem.objects.filter(pk__in=ids, outcome=ItemOutcome.PENDING).update(
+            outcome=outcome, outcome_detail=detail, event=None, processed_at=now
+        )
+        if done:
+            counts[outcome] = counts.get(outcome, 0) + done
+
+
+def feed_item_process(
+    *, item_id: int, feed: Feed, candidate: Candidate, gazetteer: Gazetteer
 ) -> Outcome | None:
-    """Process one item if it is still pending (None if it was done already)."""
+    """Store one item's event candidate if the item is still pending (None if
+    it was done already)."""
     with transaction.atomic():
         item = FeedItem.objects.select_for_update().filter(pk=item_id).first()
         if item is None or item.outcome != ItemOutcome.PENDING:
             return None
         try:
-            candidate = _candidate(item, snapshot, hints)
             outcome = item_to_event(
                 item=item, candidate=candidate, feed=feed, gazetteer=gazetteer
             )

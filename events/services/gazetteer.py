@@ -36,18 +36,26 @@ class Gazetteer:
     """An in-memory index of platforms and authorities for one import run.
 
     The tables are small (hundreds of rows), so one query each fills the index
-    and every row afterwards resolves without a query.
+    and every row afterwards resolves without a query. They are read at the
+    first look-up, so a run that resolves nothing (a feed of non-events)
+    queries nothing.
     """
 
     def __init__(self) -> None:
         self.platforms: dict[str, Platform] = {}
         self.domains: dict[str, Platform] = {}
+        self.authorities: dict[tuple[str, str], Authority] = {}
+        self._loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
         for platform in Platform.objects.all():
             for key in platform.match_keys():
                 self.platforms.setdefault(key, platform)
             for domain in _domains(platform):
                 self.domains.setdefault(domain, platform)
-        self.authorities: dict[tuple[str, str], Authority] = {}
         for authority in Authority.objects.all():
             self._index_authority(authority)
 
@@ -58,6 +66,7 @@ class Gazetteer:
     def platform(self, name: str) -> Platform:
         """The platform of that name, slug or alias, else a new one. A name the
         model refuses (too long) raises ValidationError and creates nothing."""
+        self._load()
         key = normalise_alias(name)
         found = self.platforms.get(key) or self._by_domain(key)
         if found is None:
@@ -88,6 +97,7 @@ class Gazetteer:
         or None when `create` is false."""
         if not name.strip():
             return None
+        self._load()
         key = normalise_alias(name)
         found = self.authorities.get((key, country)) or self.authorities.get((key, ""))
         if found is None and create:

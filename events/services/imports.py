@@ -258,6 +258,13 @@ class _Importer:
                 default_change_reason=reason,
             )
         sources_changed = self._store_sources(batch, reason)
+        # A new or changed source changes the event as readers see it: API
+        # clients syncing by updated_at must get it again.
+        source_only = (
+            sources_changed - {e.pk for e in to_update} - {e.pk for e in to_create}
+        )
+        if source_only:
+            Event.objects.filter(pk__in=source_only).update(updated_at=self.now)
         StatusChange.objects.bulk_create(
             StatusChange(
                 event_id=by_event.pk,

@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 
 from events.ingest.extract.actions import find_actions
-from events.ingest.extract.assemble import Found, candidate_from
+from events.ingest.extract.assemble import NO_VERB, Found, candidate_from, title_refusal
 from events.ingest.extract.choose import Layout, main_action
-from events.ingest.extract.dates import find_dates
 from events.ingest.extract.mentions import find_domains, find_mentions, index_for
+from events.ingest.extract.prefilter import may_report_action
 from events.ingest.extract.text import sentences, tokenise
 from events.ingest.types import Candidate, GazetteerSnapshot, Hints
 
-__all__ = ["extract"]
+__all__ = ["extract", "no_verb_reason"]
 
 NO_HINTS = Hints()  # frozen: one shared default is safe
 
@@ -44,18 +44,36 @@ def extract(
     joined = f"{title}\n\n{body}" if title and body else title or body
     layout = Layout(joined, sentences(joined), len(title))
     index = index_for(gazetteer)
-    mentions = find_mentions(joined, index)
-    actions = find_actions(joined, tokenise(joined), layout.spans)
+    tokens = tokenise(joined)
+    mentions = find_mentions(joined, index, tokens)
+    actions = find_actions(joined, tokens, layout.spans)
+    hit = main_action(actions, mentions, layout)
     published = published_at.date() if published_at else None
+    # Hosts count only for an event, and there is none without a hit.
     found = Found(
         layout=layout,
         body=body,
         mentions=mentions,
         actions=actions,
-        hit=main_action(actions, mentions, layout),
-        domains=find_domains(joined, index),
-        dates=find_dates(joined, published),
+        hit=hit,
+        domains=find_domains(joined, index) if hit else [],
         published=published,
         hints=hints,
     )
     return candidate_from(found)
+
+
+def no_verb_reason(*, title: str, text: str) -> str:
+    """Why extract() calls an item that has no blocking verb of any language
+    not an event ("no blocking verb", or what its title shows it is instead);
+    "" when a verb occurs and the item needs extract().
+
+    A cheap screen for the pipeline: it finds no names, so unlike extract() it
+    gives no platform or summary, which nothing uses for a non-event.
+    """
+    title = (title or "").strip()
+    body = (text or "").strip()
+    joined = f"{title}\n\n{body}" if title and body else title or body
+    if may_report_action(joined):
+        return ""
+    return title_refusal(title) or NO_VERB

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass
 
 from events.ingest.extract import cues, verbs
-from events.ingest.extract.text import Sentence, Token, fold, sentence_index
+from events.ingest.extract.alternation import finditer_at
+from events.ingest.extract.prefilter import verb_starts
+from events.ingest.extract.text import Sentence, Tokens, fold, sentence_index
 
 FACTUAL, WEAK_ONLY, HYPOTHETICAL, NEGATED = "factual", "weak", "hypothetical", "negated"
 WINDOW = 15  # tokens looked at before a verb, back to the clause start
@@ -32,17 +34,14 @@ class ActionHit:
     sentence: int
 
 
-def find_actions(
-    text: str, tokens: list[Token], spans: list[Sentence]
-) -> list[ActionHit]:
-    starts = [token.start for token in tokens]
+def find_actions(text: str, tokens: Tokens, spans: list[Sentence]) -> list[ActionHit]:
     hits = []
     for start, end, pattern in _matches(text):
         sentence = sentence_index(spans, start)
         span = spans[sentence] if spans else Sentence(0, len(text))
         if pattern.needs_context and not _has_context(text, span, start, end):
             continue
-        window = _window(text, tokens, starts, start, span)
+        window = _window(text, tokens, start, span)
         status, score = _classify(text, pattern, window, start, end, span)
         hits.append(ActionHit(pattern.action, start, end, status, score, sentence))
     return hits
@@ -51,8 +50,11 @@ def find_actions(
 def _matches(text: str):
     """Non-overlapping verb matches: the longest wins, then the surest form."""
     found = []
+    starts = verb_starts(text)
+    if not starts:
+        return []
     for order, pattern in enumerate(verbs.VERB_PATTERNS):
-        for match in pattern.regex.finditer(text):
+        for match in finditer_at(pattern.regex, text, starts):
             rank = (-(match.end() - match.start()), _form_rank(pattern.strength), order)
             found.append((rank, match.start(), match.end(), pattern))
     found.sort(key=lambda item: item[0])
@@ -76,12 +78,10 @@ def _has_context(text: str, span: Sentence, start: int, end: int) -> bool:
     return bool(cues.BAN_CONTEXT.search(sentence))
 
 
-def _window(
-    text: str, tokens: list[Token], starts: list[int], start: int, span: Sentence
-):
+def _window(text: str, tokens: Tokens, start: int, span: Sentence):
     """The tokens of the same clause before the verb, nearest first: back to a
     comma, a colon, a bracket or a word such as "and", "after", "which"."""
-    position = bisect.bisect_left(starts, start)
+    position = bisect.bisect_left(tokens.starts, start)
     window, following = [], start
     for token in reversed(tokens[max(0, position - WINDOW) : position]):
         gap = text[token.end : following]

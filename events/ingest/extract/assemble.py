@@ -17,7 +17,7 @@ from events.ingest.extract.choose import (
     choose_date,
     choose_platform,
 )
-from events.ingest.extract.dates import DateHit
+from events.ingest.extract.dates import find_dates
 from events.ingest.extract.mentions import PLATFORM, Mention
 from events.ingest.extract.notice import find_notice, notice_language
 from events.ingest.extract.targets import Target, kind_from_words, named_target
@@ -26,6 +26,9 @@ from events.ingest.types import Candidate, GazetteerEntry, Guess, Hints
 # App stores: removing an app "from" one makes the store the platform.
 STORES = frozenset({"Apple App Store", "Google Play"})
 _URL = re.compile(r"https?://[^\s<>\"'”»)]+")
+NO_VERB = "no blocking verb"
+HOW_TO = "a how-to or guide, not a report of a block"
+OPINION = "an opinion piece or editorial"
 
 
 @dataclass
@@ -36,7 +39,6 @@ class Found:
     actions: list[ActionHit]
     hit: ActionHit | None
     domains: list[tuple[str, GazetteerEntry | None, int]]
-    dates: list[DateHit]
     published: dt.date | None
     hints: Hints
 
@@ -70,7 +72,12 @@ def candidate_from(found: Found) -> Candidate:
         country=country,
         action=Guess(str(found.hit.action), min(0.95, 0.55 + 0.4 * found.hit.score)),
         date=choose_date(
-            found.dates, found.actions, found.hit, found.layout, found.published
+            # Dates are looked for only now, in an event.
+            find_dates(found.layout.text, found.published),
+            found.actions,
+            found.hit,
+            found.layout,
+            found.published,
         ),
         summary=_summary(found),
     )
@@ -122,15 +129,22 @@ def _website(found: Found) -> str | None:
 
 def _refusal(found: Found, platform) -> str:
     """Why the item is not an event, or "" when it is one."""
-    title = found.layout.text[: found.layout.title_end]
-    if cues.HOW_TO.search(title):
-        return "a how-to or guide, not a report of a block"
-    if cues.OPINION.search(title):
-        return "an opinion piece or editorial"
+    refusal = title_refusal(found.layout.text[: found.layout.title_end])
+    if refusal:
+        return refusal
     if found.hit is None:
         return _why_no_verb(found.actions)
     if platform is None:
         return "a blocking verb but no platform or site named"
+    return ""
+
+
+def title_refusal(title: str) -> str:
+    """Why the title alone shows the item is not an event, or ""."""
+    if cues.HOW_TO.search(title):
+        return HOW_TO
+    if cues.OPINION.search(title):
+        return OPINION
     return ""
 
 
@@ -142,15 +156,11 @@ def _why_no_verb(actions: list[ActionHit]) -> str:
         return "blocking denied or negated"
     if statuses:
         return "blocking mentioned only in passing (no verb stating it happened)"
-    return "no blocking verb"
+    return NO_VERB
 
 
 def _not_event(found: Found, reason: str, platform) -> Candidate:
-    confidence = {
-        "no blocking verb": 0.9,
-        "a how-to or guide, not a report of a block": 0.85,
-        "an opinion piece or editorial": 0.8,
-    }.get(reason, 0.7)
+    confidence = {NO_VERB: 0.9, HOW_TO: 0.85, OPINION: 0.8}.get(reason, 0.7)
     return Candidate(
         is_event=False,
         confidence=confidence,

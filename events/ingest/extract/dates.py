@@ -6,10 +6,12 @@ published date does not give."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
 from events.choices import DatePrecision
+from events.ingest.extract.alternation import finditer_at, match_starts, union
 
 DAY, MONTH, YEAR = (
     p.value for p in (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR)
@@ -51,7 +53,22 @@ _ENGLISH_MONTHS = [name for name, _ in list(_MONTHS.items())[:25]]
 
 
 def _alternation(names) -> str:
-    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    """The names as a regex alternation, longest first, those that begin with
+    the same letter behind it once ("j(?:anuary|an)|..."): one branch per
+    letter for the engine to try, not one per name. The matches are the same,
+    as no two of the letters are one letter in two cases (checked here), so
+    the names that can match at an offset are all behind one letter, in the
+    same order."""
+    by_letter: dict[str, list[str]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        by_letter.setdefault(name[0], []).append(re.escape(name[1:]))
+    for letter, other in itertools.combinations(by_letter, 2):
+        if re.fullmatch(re.escape(letter), other, re.IGNORECASE):
+            raise ValueError(f"{letter!r} and {other!r} differ only in case")
+    return "|".join(
+        f"{re.escape(letter)}(?:{'|'.join(rests)})"
+        for letter, rests in by_letter.items()
+    )
 
 
 _B, _E = r"(?<![\w\u0900-\u0963\u0966-\u097f])", r"(?![\w\u0900-\u0963\u0966-\u097f])"
@@ -97,6 +114,8 @@ class DateHit:
     relative: bool = False
 
 
+# Where any of them starts: the text is scanned once, not once per pattern.
+_ANY_ABSOLUTE = union([regex for _, regex in _PATTERNS], _B, _E)
 _UNTIL_BEFORE = re.compile(r"(?:until|till|through|до|по|حتى|تا)\s*$", re.IGNORECASE)
 _UNTIL_AFTER = re.compile(r"^\s*(?:'?(?:e|a|ye|ya) kadar|तक)", re.IGNORECASE)
 
@@ -104,8 +123,9 @@ _UNTIL_AFTER = re.compile(r"^\s*(?:'?(?:e|a|ye|ya) kadar|तक)", re.IGNORECASE
 def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
     """Start dates in the text; end dates ("until February 7") are left out."""
     found = []
+    starts = match_starts(_ANY_ABSOLUTE, text)
     for kind, regex in _PATTERNS:
-        for match in regex.finditer(text):
+        for match in finditer_at(regex, text, starts):
             if _is_end_date(text, match.start(), match.end()):
                 continue
             value = _convert(kind, match.groups(), published)
@@ -258,31 +278,41 @@ def _word(alternatives: str) -> re.Pattern:
 _WEEKDAY_RES = {day: _word(names) for day, names in _WEEKDAYS.items()}
 _RELATIVE_RES = {offset: _word(names) for offset, names in _RELATIVE_DAYS.items()}
 _RECENT_RE, _LAST_MONTH_RE = _word(_RECENT), _word(_LAST_MONTH)
+# Where any relative date word starts: the text is scanned once, not 11 times.
+_ANY_RELATIVE = union(
+    [*_WEEKDAY_RES.values(), *_RELATIVE_RES.values(), _RECENT_RE, _LAST_MONTH_RE],
+    _B,
+    _E,
+)
 
 
 _EXPLICIT_NEXT = re.compile(rf"^\W{{0,3}}(?:the\s+|الموافق\s+)?(?:\d|(?:{_M})\b)", re.I)
 
 
 def _relative(text: str, published: dt.date) -> list[DateHit]:
+    starts = match_starts(_ANY_RELATIVE, text)
+    if not starts:
+        return []
     hits = []
     for weekday, regex in _WEEKDAY_RES.items():
         back = (published.weekday() - weekday) % 7
         value = published - dt.timedelta(days=back)
         hits.extend(
             hit
-            for hit in _hits(regex, text, value, DAY)
+            for hit in _hits(regex, text, starts, value, DAY)
             if not _EXPLICIT_NEXT.match(text[hit.end : hit.end + 30])
         )
     for offset, regex in _RELATIVE_RES.items():
-        hits.extend(_hits(regex, text, published + dt.timedelta(days=offset), DAY))
-    hits.extend(_hits(_RECENT_RE, text, published.replace(day=1), MONTH))
+        day = published + dt.timedelta(days=offset)
+        hits.extend(_hits(regex, text, starts, day, DAY))
+    hits.extend(_hits(_RECENT_RE, text, starts, published.replace(day=1), MONTH))
     previous = (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    hits.extend(_hits(_LAST_MONTH_RE, text, previous, MONTH))
+    hits.extend(_hits(_LAST_MONTH_RE, text, starts, previous, MONTH))
     return hits
 
 
-def _hits(regex: re.Pattern, text: str, value: dt.date, precision: str):
+def _hits(regex, text: str, starts: list[int], value: dt.date, precision: str):
     return [
         DateHit(value, precision, m.start(), m.end(), relative=True)
-        for m in regex.finditer(text)
+        for m in finditer_at(regex, text, starts)
     ]

@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from typing import NamedTuple, overload
 
 # Letters, digits and the combining marks that \w leaves out (Indic vowel
 # signs, Arabic harakat, Latin accents).
-_WORD = re.compile(r"[\w\u0300-\u036f\u0900-\u0dff\u064b-\u065f\u0670\u200d]+")
-_SPLIT_CHARS = re.compile(
-    r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    r"\uac00-\ud7af]"
+_MARKS_TOO = r"\u0300-\u036f\u0900-\u0dff\u064b-\u065f\u0670\u200d"
+_WORD = re.compile(rf"[\w{_MARKS_TOO}]+")
+_SPLIT = (
+    r"\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    r"\uac00-\ud7af"
 )
+_SPLIT_CHARS = re.compile(f"[{_SPLIT}]")
+# re.split() with these keeps what lies between the words, so a token's offset
+# is a running sum: faster than a match object per word. With split chars: a
+# split char that is a word character, or a run of the other ones.
+_WORD_PIECES = re.compile(f"({_WORD.pattern})")
+_SPLIT_PIECES = re.compile(rf"((?=\w)[{_SPLIT}])|((?:[^\W{_SPLIT}]|[{_MARKS_TOO}])+)")
 _MARKS = re.compile(r"[\u0307\u064b-\u065f\u0670\u093c]")
 _ARABIC_FOLD = str.maketrans(
     {
@@ -49,12 +60,40 @@ _SENTENCE_END = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     key: str  # folded (and for Russian, stemmed) form used for matching
     start: int
     end: int
     script: str  # "latin", "cyrillic", "arabic", "split" (one char each), "other"
+
+
+class Tokens(Sequence[Token]):
+    """A text's tokens, held as one list per field: a text has thousands, and
+    an object for each would cost more to make (and to garbage-collect) than
+    the rest of tokenising. Indexing makes Token tuples on demand."""
+
+    __slots__ = ("ends", "keys", "scripts", "starts")
+
+    def __init__(
+        self, keys: list[str], starts: list[int], ends: list[int], scripts: list[str]
+    ) -> None:
+        self.keys, self.starts, self.ends, self.scripts = keys, starts, ends, scripts
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Token]: ...
+
+    def __getitem__(self, index: int | slice) -> Token | list[Token]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Token(
+            self.keys[index], self.starts[index], self.ends[index], self.scripts[index]
+        )
 
 
 @dataclass(frozen=True)
@@ -91,32 +130,48 @@ def stem_ru(word: str) -> str:
     return word
 
 
-def _token(raw: str, start: int) -> Token:
+@lru_cache(maxsize=1 << 16)
+def _key_and_script(raw: str) -> tuple[str, str]:
+    """A word's matching key and script; words recur, so they are remembered."""
     script = script_of(raw)
     key = fold(raw)
     if script == "cyrillic":
         key = stem_ru(key)
-    return Token(key, start, start + len(raw), script)
+    return key, script
 
 
-def tokenise(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    for match in _WORD.finditer(text):
-        word, base, piece_start = match.group(), match.start(), 0
-        for char in _SPLIT_CHARS.finditer(word):
-            if char.start() > piece_start:
-                raw = word[piece_start : char.start()]
-                tokens.append(_token(raw, base + piece_start))
-            pos = base + char.start()
-            tokens.append(Token(fold(char.group()), pos, pos + 1, "split"))
-            piece_start = char.end()
-        if piece_start < len(word):
-            tokens.append(_token(word[piece_start:], base + piece_start))
-    return tokens
+@lru_cache(maxsize=1 << 14)
+def _split_key(char: str) -> tuple[str, str]:
+    return fold(char), "split"
+
+
+def tokenise(text: str) -> Tokens:
+    if _SPLIT_CHARS.search(text):
+        parts = _SPLIT_PIECES.split(text)  # between, split char, other run, ...
+        chars, runs = parts[1::3], parts[2::3]
+        pieces: list[str] = [""] * (2 * len(chars) + 1)  # between, token, ...
+        pieces[0::2] = parts[0::3]
+        pieces[1::2] = [
+            c if c is not None else r for c, r in zip(chars, runs, strict=True)
+        ]
+        pairs = [
+            _split_key(c) if c is not None else _key_and_script(r)
+            for c, r in zip(chars, runs, strict=True)
+        ]
+    else:
+        pieces = _WORD_PIECES.split(text)  # between, word, between, ..., between
+        pairs = list(map(_key_and_script, pieces[1::2]))
+    offsets = list(accumulate(map(len, pieces), initial=0))  # where each begins
+    return Tokens(
+        [key for key, _ in pairs],
+        offsets[1::2][: len(pairs)],
+        offsets[2::2],
+        [script for _, script in pairs],
+    )
 
 
 def alias_key(alias: str) -> tuple[str, ...]:
-    return tuple(token.key for token in tokenise(alias))
+    return tuple(tokenise(alias).keys)
 
 
 def sentences(text: str) -> list[Sentence]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from events.choices import Action
 
 STRONG, WEAK, FUTURE = 1.0, 0.5, 0.0
-_B = r"(?<![\w\u0900-\u0963\u0966-\u097f])"  # a word start; Devanagari, not its danda
-_E = r"(?![\w\u0900-\u0963\u0966-\u097f])"
+# A word start and a word end; Devanagari letters and signs, not its danda.
+WORD_START = r"(?<![\w\u0900-\u0963\u0966-\u097f])"
+WORD_END = r"(?![\w\u0900-\u0963\u0966-\u097f])"
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,12 @@ class VerbPattern:
 
 def _p(action: str, strength: float, *sources: str, context: bool = False):
     return [
-        VerbPattern(action, strength, re.compile(_B + s + _E, re.IGNORECASE), context)
+        VerbPattern(
+            action,
+            strength,
+            re.compile(WORD_START + s + WORD_END, re.IGNORECASE),
+            context,
+        )
         for s in sources
     ]
 

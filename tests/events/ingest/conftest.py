@@ -15,3 +15,15 @@ def corpus_present() -> Path:
     assert FEEDS.is_dir(), f"the shared corpus is missing: no {FEEDS}"
     assert DATASETS.is_dir(), f"the shared corpus is missing: no {DATASETS}"
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_snapshot_cache():
+    """The pipeline's cached gazetteer snapshot must not outlive a test: a
+    rolled-back test can leave the tables with the same counts and ids but
+    other rows."""
+    from events.ingest.gazetteer import clear_snapshot_cache
+
+    clear_snapshot_cache()
+    yield
+    clear_snapshot_cache()

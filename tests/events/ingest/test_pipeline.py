@@ -10,7 +10,9 @@ import pytest
 from django.utils import timezone
 
 from events.choices import FetchOutcome, ItemOutcome, Status
+from events.ingest.extract import no_verb_reason
 from events.models import Event, Feed, FeedItem, FetchLog, Source, StatusChange
+from events.services import feeds
 from events.services.feeds import (
     FeedFetchFailed,
     feed_fetch,
@@ -253,3 +255,59 @@ def test_claiming_due_feeds_claims_each_once(server):
     assert feeds_claim_due() == []
     due.refresh_from_db()
     assert due.next_due_at > timezone.now()
+
+
+HOW_TO = {
+    "id": "howto-1",
+    "url": "https://news.example.org/howto",
+    "title": "How to keep your phone charged on a long trip",
+    "content_text": "Carry a power bank and turn the screen brightness down.",
+    "date_published": "2018-04-16T10:00:00Z",
+}
+
+
+def test_items_without_a_blocking_verb_get_the_reason_extract_gives(server):
+    news = make_feed(server, "/news", Route(body=json_feed(WEATHER, HOW_TO)))
+    feed_fetch(feed_id=news.pk)
+    assert feed_items_process(feed_id=news.pk) == {ItemOutcome.NOT_EVENT: 2}
+    details = dict(FeedItem.objects.values_list("guid", "outcome_detail"))
+    assert details == {
+        "weather-1": "no blocking verb",
+        "howto-1": "a how-to or guide, not a report of a block",
+    }
+
+
+def test_a_feed_of_non_events_costs_the_same_few_queries_at_any_size(
+    server, django_assert_max_num_queries
+):
+    weather = [dict(WEATHER, id=f"weather-{n}") for n in range(60)]
+    news = make_feed(server, "/news", Route(body=json_feed(*weather)))
+    feed_fetch(feed_id=news.pk)
+    with django_assert_max_num_queries(4):
+        assert feed_items_process(feed_id=news.pk) == {ItemOutcome.NOT_EVENT: 60}
+
+
+def test_an_item_processed_meanwhile_is_left_as_it_is(server, monkeypatch):
+    news = make_feed(server, "/news", Route(body=json_feed(WEATHER)))
+    feed_fetch(feed_id=news.pk)
+
+    def another_worker_gets_there_first(**kwargs):
+        FeedItem.objects.update(outcome=ItemOutcome.ATTACHED)
+        return no_verb_reason(**kwargs)
+
+    monkeypatch.setattr(feeds, "no_verb_reason", another_worker_gets_there_first)
+    assert feed_items_process(feed_id=news.pk) == {}
+    assert FeedItem.objects.get().outcome == ItemOutcome.ATTACHED
+
+
+def test_items_are_processed_in_batches_up_to_the_limit(server, monkeypatch):
+    monkeypatch.setattr(feeds, "_BATCH", 2)
+    weather = [dict(WEATHER, id=f"weather-{n}") for n in range(5)]
+    news = make_feed(server, "/news", Route(body=json_feed(TELEGRAM_STORY, *weather)))
+    feed_fetch(feed_id=news.pk)
+    assert feed_items_process(feed_id=news.pk, limit=4) == {
+        ItemOutcome.DRAFT_CREATED: 1,
+        ItemOutcome.NOT_EVENT: 3,
+    }
+    assert FeedItem.objects.filter(outcome=ItemOutcome.PENDING).count() == 2
+    assert feed_items_process(feed_id=news.pk) == {ItemOutcome.NOT_EVENT: 2}

@@ -1,0 +1,68 @@
+"""Formats of the API besides JSON: CSV and JSON Lines.
+
+Lists of events in these formats are streamed by the views (every row of the
+filtered record, not one page); these renderers write the small responses:
+one event, counts, reference lists. Both take a list of flat dicts (or one dict)
+and the column names from the view's `csv_columns`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from rest_framework.renderers import BaseRenderer
+
+
+def _rows(data: Any) -> list[dict[str, Any]]:
+    return [data] if isinstance(data, dict) else list(data or [])
+
+
+def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """CSV text, one record at a time: every cell quoted (as PostgreSQL's
+    COPY … FORCE_QUOTE * writes them, so both exports agree), LF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
+        view = (renderer_context or {}).get("view")
+        columns: Sequence[str] = getattr(view, "csv_columns", ())
+        rows = _rows(data)
+        if not columns and rows:
+            columns = list(rows[0])
+        table = [columns, *([row.get(name) for name in columns] for row in rows)]
+        cells = ([("" if cell is None else cell) for cell in row] for row in table)
+        return "".join(csv_lines(cells)).encode("utf-8")
+
+
+class JSONLinesRenderer(BaseRenderer):
+    """One JSON object per line (https://jsonlines.org/)."""
+
+    media_type = "application/jsonl"
+    format = "jsonl"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
+        return "".join(json_line(row) for row in _rows(data)).encode("utf-8")
+
+
+def json_line(item: Any) -> str:
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"

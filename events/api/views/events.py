@@ -1,0 +1,179 @@
+"""Events: the list (with filters, pages and exports), one event, drafts."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+
+from events.api import schema
+from events.api.base import ALL_FORMATS, ApiResponse, ApiView, single
+from events.api.exports import export_response
+from events.api.pagination import decode_cursor, keyset_page, page_links, page_size
+from events.api.representation import CSV_COLUMNS, Links, csv_row, event_dict
+from events.api.serializers import (
+    EventPageSerializer,
+    EventSerializer,
+    EventWriteSerializer,
+)
+from events.models import Event
+from events.selectors.api import (
+    DEFAULT_ORDERING,
+    ORDERINGS,
+    ApiEvent,
+    event_get,
+    event_list,
+    record_version,
+    visible_events,
+    with_sources,
+)
+from events.selectors.filters import FILTER_NAMES, EventFilters, filter_events
+from events.services import event_create, event_update
+
+STREAMED = ("csv", "jsonl")
+
+
+class EventsView(ApiView):
+    renderer_classes = ALL_FORMATS
+    csv_columns = CSV_COLUMNS
+
+    def get_permissions(self) -> list[BasePermission]:
+        writing = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        return [IsAuthenticated()] if writing else [AllowAny()]
+
+    def visible(self, request: Request, public_id: str) -> ApiEvent:
+        """The event if this client may see it; a 404 otherwise, malformed
+        ids included, so that nobody learns which unpublished ids exist."""
+        try:
+            parsed = uuid.UUID(public_id)
+        except ValueError:
+            raise NotFound() from None
+        return event_get(parsed, all_statuses=self.sees_all_statuses)
+
+    def editable(self, request: Request, public_id: str) -> Event:
+        """The model instance of a visible event, for a service to change."""
+        return Event.objects.get(
+            public_id=self.visible(request, public_id).row.public_id
+        )
+
+    def respond(
+        self, request: Request, event: ApiEvent, item: dict[str, Any] | None = None
+    ) -> ApiResponse:
+        """One event in the negotiated format (`item`: its dict, if made)."""
+        item = item or event_dict(event, Links.for_request(request))
+        if request.accepted_renderer.format == "csv":
+            return ApiResponse([dict(zip(CSV_COLUMNS, csv_row(item), strict=True))])
+        return ApiResponse(item)
+
+
+class EventListView(EventsView):
+    query_parameters = (*FILTER_NAMES, "ordering", "cursor", "page_size")
+
+    @extend_schema(
+        operation_id="events_list",
+        parameters=[*schema.FILTERS, schema.ORDERING, *schema.PAGINATION],
+        responses={200: EventPageSerializer, **schema.ERRORS},
+        description="Events, newest first, one page at a time (keyset cursors). "
+        "With format=csv or jsonl, every matching event is streamed instead.",
+    )
+    def get(self, request: Request) -> Any:
+        params = self.query()
+        everything = self.sees_all_statuses
+        filters = EventFilters.from_params(params, allow_status=everything)
+        ordering = single(params, "ordering", ORDERINGS, DEFAULT_ORDERING)
+        fmt = request.accepted_renderer.format
+        size, cursor = self._page_parameters(params, ordering, streamed=fmt in STREAMED)
+        queryset = filter_events(
+            visible_events(all_statuses=everything), filters, public_only=not everything
+        )
+        if response := self.not_modified(
+            request, record_version(all_statuses=everything)
+        ):
+            return response
+        links = Links.for_request(request)
+        if fmt in STREAMED:
+            head = request.method == "HEAD"
+            return export_response(
+                queryset, ordering=ordering, fmt=fmt, links=links, head=head
+            )
+        rows = event_list(queryset, ordering=ordering)
+        page = keyset_page(rows, ordering=ordering, size=size, cursor=cursor)
+        results = [event_dict(event, links) for event in with_sources(page.rows)]
+        return ApiResponse(
+            {**page_links(page, request.build_absolute_uri()), "results": results}
+        )
+
+    @staticmethod
+    def _page_parameters(
+        params: dict[str, list[str]], ordering: str, *, streamed: bool
+    ) -> tuple[int, Any]:
+        if streamed:
+            given = [name for name in ("cursor", "page_size") if name in params]
+            if given:
+                raise ValidationError(
+                    {
+                        name: ["csv and jsonl return every event, in one response"]
+                        for name in given
+                    }
+                )
+            return 0, None
+        cursors = params.get("cursor", [])
+        if len(cursors) > 1:
+            raise ValidationError({"cursor": ["give it at most once"]})
+        cursor = decode_cursor(cursors[0], ordering) if cursors else None
+        return page_size(params), cursor
+
+    @extend_schema(
+        operation_id="events_create",
+        request=EventWriteSerializer,
+        responses={201: EventSerializer, **schema.WRITE_ERRORS},
+        description="Create a draft (needs a curator's token). Sources may be given.",
+    )
+    def post(self, request: Request) -> ApiResponse:
+        serializer = EventWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        sources = data.pop("sources", [])
+        event = event_create(user=request.user, data=data, sources=sources)
+        created = event_get(event.public_id, all_statuses=True)
+        response = self.respond(request, created)
+        response.status_code = 201
+        return response
+
+
+class EventDetailView(EventsView):
+    @extend_schema(
+        operation_id="events_retrieve",
+        responses={200: EventSerializer, **schema.ERRORS, **schema.NOT_FOUND},
+        description="One event; 404 for an unknown id and, without a curator's "
+        "token, for any event that is not published.",
+    )
+    def get(self, request: Request, public_id: str) -> Any:
+        self.query()
+        event = self.visible(request, public_id)
+        item = event_dict(event, Links.for_request(request))
+        fingerprint = json.dumps(item, sort_keys=True)
+        if response := self.not_modified(request, event.row.updated_at, fingerprint):
+            return response
+        return self.respond(request, event, item)
+
+    @extend_schema(
+        operation_id="events_partial_update",
+        request=EventWriteSerializer,
+        responses={200: EventSerializer, **schema.WRITE_ERRORS},
+        description="Edit a draft or an event in review (curators), or any event "
+        "(editors). `sources`, when given, replaces the list.",
+    )
+    def patch(self, request: Request, public_id: str) -> ApiResponse:
+        event = self.editable(request, public_id)
+        serializer = EventWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        sources = data.pop("sources", None)
+        event_update(event=event, user=request.user, data=data, sources=sources)
+        return self.respond(request, self.visible(request, public_id))

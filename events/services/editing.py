@@ -1,0 +1,139 @@
+"""Drafts written through the API: create and edit an event and its sources.
+
+The permission rules are the admin's: adding needs events.add_event, editing
+follows workflow.event_can_edit. Status never changes here (workflow.py does
+that); a new event is a draft with a StatusChange '' → draft by its author.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from events.choices import Status
+from events.exceptions import NotPermitted
+from events.models import Event, Source, StatusChange
+from events.services.workflow import User, event_can_edit
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "platform",
+        "target",
+        "target_type",
+        "target_url",
+        "authority",
+        "country",
+        "action",
+        "date",
+        "date_precision",
+        "ended_on",
+        "ended_on_precision",
+        "notice_text",
+        "notice_language",
+        "summary",
+    }
+)
+SOURCE_FIELDS = ("url", "title", "publisher", "published_at", "archive_url")
+
+
+def _assign(event: Event, data: Mapping[str, Any]) -> None:
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            {name: "This field cannot be written." for name in unknown}
+        )
+    for name, value in data.items():
+        setattr(event, name, value)
+
+
+def _check_sources(sources: Sequence[Mapping[str, Any]]) -> list[Source]:
+    """Source rows for `sources`, each checked; a repeated URL is an error."""
+    rows: list[Source] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for index, item in enumerate(sources, start=1):
+        source = Source(**{name: item[name] for name in SOURCE_FIELDS if name in item})
+        try:
+            source.full_clean(exclude=["event"], validate_unique=False)
+        except ValidationError as exc:
+            errors += [
+                f"{index}: {k}: {' '.join(v)}" for k, v in exc.message_dict.items()
+            ]
+        if source.url in seen:
+            errors.append(f"{index}: url: {source.url} is given twice")
+        seen.add(source.url)
+        rows.append(source)
+    if errors:
+        raise ValidationError({"sources": errors})
+    return rows
+
+
+def _save(event: Event, *, user: User, reason: str) -> None:
+    event.full_clean(validate_unique=False)
+    event._history_user = user  # type: ignore[attr-defined]
+    event._change_reason = reason  # type: ignore[attr-defined]
+    event.save()
+
+
+def _replace_sources(event: Event, sources: list[Source], *, user: User) -> None:
+    """Make the event's sources exactly `sources`, matched by URL; history
+    records each change with the user."""
+    current = {source.url: source for source in event.sources.all()}
+    for source in sources:
+        known = current.pop(source.url, None)
+        if known is None:
+            source.event = event
+            target = source
+        elif any(getattr(known, f) != getattr(source, f) for f in SOURCE_FIELDS):
+            for name in SOURCE_FIELDS:
+                setattr(known, name, getattr(source, name))
+            target = known
+        else:
+            continue
+        target._history_user = user  # type: ignore[attr-defined]
+        target.save()
+    for gone in current.values():
+        gone._history_user = user  # type: ignore[attr-defined]
+        gone.delete()
+
+
+@transaction.atomic
+def event_create(
+    *, user: User, data: Mapping[str, Any], sources: Sequence[Mapping[str, Any]] = ()
+) -> Event:
+    """A new draft with its sources; raises NotPermitted or ValidationError."""
+    if not (user.is_active and user.has_perm("events.add_event")):
+        raise NotPermitted("you may not create events")
+    event = Event(status=Status.DRAFT)
+    _assign(event, data)
+    rows = _check_sources(sources)
+    _save(event, user=user, reason="created through the API")
+    _replace_sources(event, rows, user=user)
+    StatusChange.objects.create(
+        event=event, from_status="", to_status=Status.DRAFT, user=user
+    )
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    user: User,
+    data: Mapping[str, Any],
+    sources: Sequence[Mapping[str, Any]] | None = None,
+) -> Event:
+    """Change the given fields (and replace the sources when `sources` is given);
+    raises NotPermitted or ValidationError."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if not event_can_edit(event=locked, user=user):
+        raise NotPermitted("you may not edit this event")
+    _assign(locked, data)
+    rows = _check_sources(sources) if sources is not None else None
+    _save(locked, user=user, reason="edited through the API")
+    if rows is not None:
+        _replace_sources(locked, rows, user=user)
+    return locked
