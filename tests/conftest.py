@@ -54,3 +54,15 @@ def empty_gazetteer(db):
     CountryAlias.objects.all().delete()
     Authority.objects.all().delete()
     Platform.objects.all().delete()
+
+
+@pytest.fixture
+def seeded_gazetteer(transactional_db):
+    """The gazetteer seed of migration 0004, again: a transactional test's flush
+    removes what migrations seeded."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("events.migrations.0004_seed_gazetteer")
+    seed.seed_gazetteer(apps, None)

@@ -164,6 +164,10 @@ class Event(models.Model):
             models.Index(fields=["status", "-created_at"], name="event_status_created"),
             # Public timeline and API default order over published events.
             models.Index(fields=["status", "-date", "-id"], name="event_status_date"),
+            # The Atom feeds: published events, newest publication first.
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="event_status_published"
+            ),
             # API incremental sync (updated_after, ordering=updated_at) and the
             # newest change behind the API's ETag / Last-Modified.
             models.Index(fields=["updated_at", "id"], name="event_updated"),
@@ -254,6 +258,10 @@ class Source(models.Model):
     class Meta:
         # Insertion order: the order curators and files gave them in.
         ordering = ["id"]
+        indexes = [
+            # Ingestion's dedup: is this story's link already a source?
+            models.Index(fields=["url"], name="source_url"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "url"], name="source_event_url_unique"

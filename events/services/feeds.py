@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from events.choices import FetchOutcome, ItemOutcome
@@ -299,10 +299,21 @@ def _candidate_or_outcome(
 def _record_settled(
     settled: dict[tuple[str, str], list[int]], counts: dict[str, int]
 ) -> None:
-    """Record each group's outcome by one conditional UPDATE, which leaves
-    alone an item processed meanwhile (so a replay changes nothing); count."""
+    """Record the outcomes by one conditional UPDATE per outcome (the detail
+    chosen by id), which leaves alone an item processed meanwhile, so a
+    replay changes nothing; count what was recorded."""
     now = timezone.now()
+    by_outcome: dict[str, list[tuple[str, list[int]]]] = {}
     for (outcome, detail), ids in settled.items():
+        by_outcome.setdefault(outcome, []).append((detail, ids))
+    for outcome, details in by_outcome.items():
+        ids = [item_id for _, group in details for item_id in group]
+        detail = Value(details[0][0])
+        if len(details) > 1:
+            detail = Case(
+                *(When(pk__in=group, then=Value(text)) for text, group in details),
+                default=Value(""),
+            )
         done = FeedItem.objects.filter(pk__in=ids, outcome=ItemOutcome.PENDING).update(
             outcome=outcome, outcome_detail=detail, event=None, processed_at=now
         )

@@ -11,6 +11,7 @@ not events.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from events.ingest.extract.actions import find_actions
 from events.ingest.extract.assemble import NO_VERB, Found, candidate_from, title_refusal
@@ -23,6 +24,7 @@ from events.ingest.types import Candidate, GazetteerSnapshot, Hints
 __all__ = ["extract", "no_verb_reason"]
 
 NO_HINTS = Hints()  # frozen: one shared default is safe
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text
 
 
 def extract(
@@ -39,9 +41,7 @@ def extract(
     (high for a clear event and for a clear non-event alike); each field's
     Guess carries its own confidence.
     """
-    title = (title or "").strip()
-    body = (text or "").strip()
-    joined = f"{title}\n\n{body}" if title and body else title or body
+    title, body, joined = _texts(title, text)
     layout = Layout(joined, sentences(joined), len(title))
     index = index_for(gazetteer)
     tokens = tokenise(joined)
@@ -71,9 +71,15 @@ def no_verb_reason(*, title: str, text: str) -> str:
     A cheap screen for the pipeline: it finds no names, so unlike extract() it
     gives no platform or summary, which nothing uses for a non-event.
     """
-    title = (title or "").strip()
-    body = (text or "").strip()
-    joined = f"{title}\n\n{body}" if title and body else title or body
+    title, _, joined = _texts(title, text)
     if may_report_action(joined):
         return ""
     return title_refusal(title) or NO_VERB
+
+
+def _texts(title: str, text: str) -> tuple[str, str, str]:
+    """The title, the body and the two joined, control characters made spaces
+    (the parsers leave none; offsets stay as they were)."""
+    title = _CONTROL.sub(" ", title or "").strip()
+    body = _CONTROL.sub(" ", text or "").strip()
+    return title, body, f"{title}\n\n{body}" if title and body else title or body

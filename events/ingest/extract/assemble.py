@@ -71,20 +71,19 @@ def candidate_from(found: Found) -> Candidate:
         authority=Guess(authority[0].name, authority[1]) if authority else None,
         country=country,
         action=Guess(str(found.hit.action), min(0.95, 0.55 + 0.4 * found.hit.score)),
-        date=choose_date(
-            # Dates are looked for only now, in an event.
-            find_dates(found.layout.text, found.published),
-            found.actions,
-            found.hit,
-            found.layout,
-            found.published,
-        ),
+        date=_date(found),
         summary=_summary(found),
     )
     _add_notice(candidate, found.layout.text)
     candidate.confidence = _event_confidence(found, candidate)
     candidate.reason = _reason(found, candidate)
     return candidate
+
+
+def _date(found: Found) -> Guess | None:
+    """The event's date. Dates are looked for only now, in an event."""
+    dates = find_dates(found.layout.text, found.published)
+    return choose_date(dates, found.actions, found.hit, found.layout, found.published)
 
 
 def _platform(found: Found) -> tuple[str, float] | None:

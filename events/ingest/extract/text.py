@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple, overload
 
@@ -58,6 +57,11 @@ _RU_ENDINGS = sorted(
 _SENTENCE_END = re.compile(
     r"(?<=[.!?。！？؟।])[\"'”’»」)]*\s+|[。！？]|\n\s*\n|\n(?=\S)"
 )
+
+
+_KEYS: dict[str, str] = {}  # word -> its matching key
+_SCRIPTS: dict[str, str] = {}  # word -> its script
+_REMEMBERED = 1 << 16
 
 
 class Token(NamedTuple):
@@ -130,44 +134,42 @@ def stem_ru(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1 << 16)
-def _key_and_script(raw: str) -> tuple[str, str]:
-    """A word's matching key and script; words recur, so they are remembered."""
-    script = script_of(raw)
-    key = fold(raw)
-    if script == "cyrillic":
-        key = stem_ru(key)
-    return key, script
-
-
-@lru_cache(maxsize=1 << 14)
-def _split_key(char: str) -> tuple[str, str]:
-    return fold(char), "split"
+def _keys_and_scripts(words: list[str]) -> tuple[list[str], list[str]]:
+    """The words' matching keys and scripts. Words recur, so each is folded
+    once and remembered, in plain dicts of strings: that leaves the garbage
+    collector nothing to track. Past _REMEMBERED words all are forgotten (new
+    dicts: a thread still reading the old ones is unaffected)."""
+    global _KEYS, _SCRIPTS
+    if len(_KEYS) > _REMEMBERED:
+        _KEYS, _SCRIPTS = {}, {}
+    keys, scripts = _KEYS, _SCRIPTS
+    for word in set(words).difference(keys):
+        script = script_of(word)
+        key = fold(word)
+        scripts[word] = script  # before the key, which says both are there
+        keys[word] = stem_ru(key) if script == "cyrillic" else key
+    return [keys[word] for word in words], [scripts[word] for word in words]
 
 
 def tokenise(text: str) -> Tokens:
     if _SPLIT_CHARS.search(text):
         parts = _SPLIT_PIECES.split(text)  # between, split char, other run, ...
         chars, runs = parts[1::3], parts[2::3]
-        pieces: list[str] = [""] * (2 * len(chars) + 1)  # between, token, ...
+        words = [c if c is not None else r for c, r in zip(chars, runs, strict=True)]
+        pieces: list[str] = [""] * (2 * len(words) + 1)  # between, word, ...
         pieces[0::2] = parts[0::3]
-        pieces[1::2] = [
-            c if c is not None else r for c, r in zip(chars, runs, strict=True)
-        ]
-        pairs = [
-            _split_key(c) if c is not None else _key_and_script(r)
-            for c, r in zip(chars, runs, strict=True)
+        pieces[1::2] = words
+        keys, scripts = _keys_and_scripts(words)
+        scripts = [
+            "split" if c is not None else script
+            for c, script in zip(chars, scripts, strict=True)
         ]
     else:
         pieces = _WORD_PIECES.split(text)  # between, word, between, ..., between
-        pairs = list(map(_key_and_script, pieces[1::2]))
+        words = pieces[1::2]
+        keys, scripts = _keys_and_scripts(words)
     offsets = list(accumulate(map(len, pieces), initial=0))  # where each begins
-    return Tokens(
-        [key for key, _ in pairs],
-        offsets[1::2][: len(pairs)],
-        offsets[2::2],
-        [script for _, script in pairs],
-    )
+    return Tokens(keys, offsets[1::2][: len(words)], offsets[2::2], scripts)
 
 
 def alias_key(alias: str) -> tuple[str, ...]:

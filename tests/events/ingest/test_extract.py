@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from events.ingest.extract import extract
+from events.ingest.extract import extract, no_verb_reason
 from events.ingest.gazetteer import seed_snapshot
 from events.ingest.types import Guess, Hints
 from tests.events.ingest.corpus import CORPUS
@@ -390,3 +390,16 @@ def test_every_confidence_is_between_zero_and_one(gazetteer, seed):
 def test_empty_item_is_not_an_event(gazetteer):
     candidate = run(gazetteer, "", "")
     assert (candidate.is_event, candidate.reason) == (False, "no blocking verb")
+
+
+def test_control_characters_are_read_as_spaces(gazetteer):
+    candidate = run(
+        gazetteer,
+        "Russia\x1b blocks Telegram",
+        "Roskomnadzor blocked\x00 Telegram on 16 April 2018.\x7f",
+    )
+    assert candidate.is_event
+    assert "\x00" not in candidate.summary.value
+    assert no_verb_reason(title="How\x00to stay warm", text="") == (
+        "a how-to or guide, not a report of a block"
+    )

@@ -91,3 +91,17 @@ def test_relative_date_words_are_found_at_the_union_offsets():
     for regex in regexes:
         found = [m.span() for m in finditer_at(regex, text, starts)]
         assert found == [m.span() for m in regex.finditer(text)]
+
+
+def test_absolute_dates_are_found_at_the_union_offsets():
+    text = (
+        "On 2024-03-05, 5.3.2024 and 5 March 2024 (March 5, 2024); in May, since "
+        "April 2023, 2023年3月5日, 3月5日, 2023年, 15 اسفند 1402, 16 апреля 2018, "
+        "12 Şubat 2024, 5 मार्च 2024, during 2019. MARCH 2024!"
+    )
+    regexes = [regex for _, regex in dates._PATTERNS]
+    starts = match_starts(dates._ANY_ABSOLUTE, text)
+    assert starts == brute_force_starts(regexes, text)
+    for regex in regexes:
+        found = [m.span() for m in finditer_at(regex, text, starts)]
+        assert found == [m.span() for m in regex.finditer(text)]

@@ -3,6 +3,7 @@ one token per character."""
 
 from __future__ import annotations
 
+from events.ingest.extract import text
 from events.ingest.extract.text import tokenise
 
 
@@ -31,3 +32,14 @@ def test_scripts_without_spaces_are_one_token_per_character():
 def test_a_split_script_sign_that_is_not_a_letter_is_no_token():
     # The Thai vowel sign U+0E31 is no word character: it ends the word.
     assert [p[0] for p in pieces("บัง")] == ["บ", "ง"]
+
+
+def test_words_are_folded_alike_once_the_remembered_ones_are_forgotten(monkeypatch):
+    first = pieces("Twitter blocked Телеграм")
+    monkeypatch.setattr(text, "_REMEMBERED", 1)
+    assert pieces("Twitter blocked Телеграм") == first
+    assert pieces("Другие слова Twitter") == [
+        ("Другие", "друг", "cyrillic"),
+        ("слова", "слов", "cyrillic"),
+        ("Twitter", "twitter", "latin"),
+    ]

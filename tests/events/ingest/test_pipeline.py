@@ -311,3 +311,11 @@ def test_items_are_processed_in_batches_up_to_the_limit(server, monkeypatch):
     }
     assert FeedItem.objects.filter(outcome=ItemOutcome.PENDING).count() == 2
     assert feed_items_process(feed_id=news.pk) == {ItemOutcome.NOT_EVENT: 2}
+
+
+def test_an_item_whose_stored_candidate_is_unreadable_fails(server):
+    news = make_feed(server, "/news", Route(body=json_feed(WEATHER)))
+    feed_fetch(feed_id=news.pk)
+    FeedItem.objects.update(candidate={"is_event": True})  # no confidence
+    assert feed_items_process(feed_id=news.pk) == {ItemOutcome.FAILED: 1}
+    assert FeedItem.objects.get().outcome_detail.startswith("KeyError")

@@ -18,7 +18,12 @@ from tests.events.ingest.test_pipeline import TELEGRAM_STORY, WEATHER, json_feed
 from tests.httpserver import Route, http_server
 from tests.worker import celery_worker, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    # Transactional tests flush the seeded gazetteer; these need it (Telegram…).
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded_gazetteer"),
+]
 WORKER_ENV = {"FEED_FETCH_ALLOWED_HOSTS": "127.0.0.1"}
 
 
