@@ -56,7 +56,8 @@ for r in range(rounds):
             continue
         feed_items_process(feed_id=feed.pk)
 pipe_s = time.perf_counter() - start
-print(json.dumps({"parsed": parsed, "parse_s": parse_s, "stored": stored, "pipe_s": pipe_s}))
+result = dict(parsed=parsed, parse_s=parse_s, stored=stored, pipe_s=pipe_s)
+print(json.dumps(result))
 """
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from events.languages import text_direction
 from events.admin.forms import precision_conflict
 from events.choices import DatePrecision, Status
 from events.dates import parse_partial_date
+from events.languages import text_direction
 from events.models import Authority, Event, Platform
 from tests.events.admin_support import (
     add_url,
