@@ -17,7 +17,7 @@ from events.dates import (
     parse_partial_date,
     precision_error,
 )
-from events.models import Authority, Event, Platform
+from events.models import EDITABLE_EVENT_FIELDS, Authority, Event, Platform
 
 # Coarsest first, so "finer than" is a comparison of positions.
 _PRECISION_ORDER = [DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY]
@@ -112,22 +112,7 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         formfield_callback = staticmethod(formfield)
-        fields = [
-            "platform",
-            "target",
-            "target_type",
-            "target_url",
-            "authority",
-            "country",
-            "action",
-            "date",
-            "date_precision",
-            "ended_on",
-            "ended_on_precision",
-            "notice_text",
-            "notice_language",
-            "summary",
-        ]
+        fields = list(EDITABLE_EVENT_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         given = kwargs.get("initial") or {}

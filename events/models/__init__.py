@@ -3,6 +3,7 @@
 from events.models.feeds import Feed, FeedItem, FetchLog
 from events.models.gazetteer import CountryAlias
 from events.models.record import (
+    EDITABLE_EVENT_FIELDS,
     Authority,
     Event,
     EventQuerySet,
@@ -16,6 +17,7 @@ from events.models.record import (
 from events.models.tokens import ApiToken
 
 __all__ = [
+    "EDITABLE_EVENT_FIELDS",
     "ApiToken",
     "Authority",
     "CountryAlias",

@@ -91,6 +91,26 @@ class EventQuerySet(models.QuerySet):
         return self.select_related("platform", "authority").prefetch_related("sources")
 
 
+# The fields curators write (admin form, API, importer); status and the
+# timestamps change only through the workflow services.
+EDITABLE_EVENT_FIELDS = (
+    "platform",
+    "target",
+    "target_type",
+    "target_url",
+    "authority",
+    "country",
+    "action",
+    "date",
+    "date_precision",
+    "ended_on",
+    "ended_on_precision",
+    "notice_text",
+    "notice_language",
+    "summary",
+)
+
+
 class Event(models.Model):
     public_id = models.UUIDField(
         default=uuid.uuid4,

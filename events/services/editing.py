@@ -15,27 +15,10 @@ from django.db import transaction
 
 from events.choices import Status
 from events.exceptions import NotPermitted
-from events.models import Event, Source, StatusChange
+from events.models import EDITABLE_EVENT_FIELDS, Event, Source, StatusChange
 from events.services.workflow import User, event_can_edit
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "platform",
-        "target",
-        "target_type",
-        "target_url",
-        "authority",
-        "country",
-        "action",
-        "date",
-        "date_precision",
-        "ended_on",
-        "ended_on_precision",
-        "notice_text",
-        "notice_language",
-        "summary",
-    }
-)
+EDITABLE_FIELDS = frozenset(EDITABLE_EVENT_FIELDS)
 SOURCE_FIELDS = ("url", "title", "publisher", "published_at", "archive_url")
 
 

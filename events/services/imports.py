@@ -23,6 +23,7 @@ from events.choices import Status
 from events.dates import format_partial_date
 from events.interchange import EventRow, RowError, parse_row
 from events.models import (
+    EDITABLE_EVENT_FIELDS,
     Authority,
     Event,
     Platform,
@@ -35,24 +36,7 @@ from events.services.gazetteer import Gazetteer
 # Namespace of the ids derived from natural keys; never change it.
 NATURAL_KEY_NAMESPACE = uuid.UUID("5b0c3f4e-2d7a-4f61-9a53-6f1d1c1b7e10")
 
-EVENT_FIELDS = [
-    "platform",
-    "target",
-    "target_type",
-    "target_url",
-    "authority",
-    "country",
-    "action",
-    "date",
-    "date_precision",
-    "ended_on",
-    "ended_on_precision",
-    "notice_text",
-    "notice_language",
-    "summary",
-    "status",
-    "published_at",
-]
+EVENT_FIELDS = [*EDITABLE_EVENT_FIELDS, "status", "published_at"]
 # Compared by column (platform_id, not platform) so that no row loads its
 # related objects one query at a time.
 EVENT_ATTNAMES = [Event._meta.get_field(name).attname for name in EVENT_FIELDS]
