@@ -1,0 +1,176 @@
+"""Nothing unpublished leaks: with a draft, an event in review, a rejected and
+an unpublished event present, every public URL (pages, feeds, sitemap, API
+lists, details, exports, stats, counts, search) is swept anonymously, and no
+response names them, counts them or their platform, authority or country."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from events.choices import Status
+from events.services import event_publish, event_unpublish
+from tests.factories import (
+    AuthorityFactory,
+    EventFactory,
+    PlatformFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+NOT_PUBLISHED = {
+    "draft": Status.DRAFT,
+    "review": Status.IN_REVIEW,
+    "rejected": Status.REJECTED,
+}
+
+
+@pytest.fixture
+def record(editor):
+    """One published event, and one hidden event of each other kind, each on a
+    platform, authority and country of its own, marked with a secret word."""
+    public = EventFactory(
+        status=Status.PUBLISHED,
+        target="Visible account",
+        platform=PlatformFactory(name="Shownplatform", slug="shownplatform"),
+        country="TR",
+        notice_text="Shown notice",
+    )
+    SourceFactory(event=public)
+    hidden = {}
+    for n, (label, status) in enumerate(
+        {**NOT_PUBLISHED, "unpublished": Status.DRAFT}.items()
+    ):
+        event = EventFactory(
+            status=status if label != "unpublished" else Status.DRAFT,
+            target=f"Secretword{label} account",
+            notice_text=f"Secretword{label} notice",
+            summary=f"Secretword{label} summary",
+            platform=PlatformFactory(
+                name=f"Secretplatform{label}", slug=f"secretplatform{label}"
+            ),
+            authority=AuthorityFactory(
+                name=f"Secretauthority{label}",
+                slug=f"secretauthority{label}",
+                country=["KP", "ER", "TM", "SY"][n],
+            ),
+            country=["KP", "ER", "TM", "SY"][n],
+        )
+        SourceFactory(event=event, url=f"https://secret.example.org/{label}")
+        if label == "unpublished":
+            event_publish(event=event, user=editor)
+            event_unpublish(event=event, user=editor, reason="not ready")
+        hidden[label] = event
+    return public, hidden
+
+
+def secrets_of(hidden) -> list[str]:
+    words = []
+    for label, event in hidden.items():
+        words += [
+            f"Secretword{label}",
+            str(event.public_id),
+            f"Secretplatform{label}",
+            f"secretplatform{label}",
+            f"Secretauthority{label}",
+            f"secretauthority{label}",
+            f"https://secret.example.org/{label}",
+        ]
+    return words
+
+
+def public_urls(public, hidden) -> list[str]:
+    urls = [
+        "/",
+        "/?q=Secretword",
+        "/?q=account",
+        "/feed/",
+        "/feed/?q=Secretword",
+        "/sitemap.xml",
+        "/api/v1/events/",
+        "/api/v1/events/?q=Secretword",
+        "/api/v1/events/?format=csv",
+        "/api/v1/events/?format=jsonl",
+        "/api/v1/events/?ordering=updated_at",
+        "/api/v1/platforms/",
+        "/api/v1/authorities/",
+        "/api/v1/countries/",
+        f"/events/{public.public_id}/",
+        f"/api/v1/events/{public.public_id}/",
+        "/platforms/shownplatform/",
+        "/countries/TR/",
+    ]
+    urls += [
+        f"/api/v1/stats/?group_by={g}"
+        for g in ("year", "month", "platform", "country", "authority", "action")
+    ]
+    for label, event in hidden.items():
+        code = str(event.country)
+        urls += [
+            f"/events/{event.public_id}/",
+            f"/api/v1/events/{event.public_id}/",
+            f"/platforms/secretplatform{label}/",
+            f"/authorities/secretauthority{label}/",
+            f"/countries/{code}/",
+            f"/feed/?platform=secretplatform{label}",
+            f"/feed/?country={code}",
+            f"/?country={code}",
+            f"/?platform=secretplatform{label}",
+            f"/api/v1/events/?country={code}",
+            f"/api/v1/events/?platform=secretplatform{label}",
+            f"/api/v1/events/?authority=secretauthority{label}",
+            f"/api/v1/stats/?group_by=platform&country={code}",
+        ]
+    return urls
+
+
+def sitemap_urls(client) -> list[str]:
+    body = client.get("/sitemap.xml").content.decode()
+    found = re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", body)
+    pages = []
+    for path in found:
+        if path.endswith(".xml") or "sitemap" in path:
+            inner = client.get(path).content.decode()
+            pages += re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", inner)
+        else:
+            pages.append(path)
+    return found + pages
+
+
+def body_of(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def test_no_public_url_names_or_counts_an_unpublished_event(client, record):
+    public, hidden = record
+    secrets = secrets_of(hidden)
+    urls = public_urls(public, hidden)
+    urls += sitemap_urls(client)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), (url, response.status_code)
+        body = body_of(response)
+        # An error may echo what the request itself said, nothing more.
+        leaked = [word for word in secrets if word in body and word not in url]
+        assert not leaked, (url, leaked)
+    assert "Visible account" in body_of(client.get("/"))
+
+
+def test_counts_include_only_the_published_event(client, record):
+    stats = client.get("/api/v1/stats/?group_by=country").json()
+    assert stats == [{"key": "TR", "count": 1}]
+
+
+def test_a_hidden_slug_is_refused_exactly_like_an_unknown_one(client, record):
+    _, hidden = record
+    for label in hidden:
+        for kind in ("platform", "authority"):
+            real = client.get(f"/api/v1/events/?{kind}=secret{kind}{label}")
+            fake = client.get(f"/api/v1/events/?{kind}=nosuch{kind}{label}")
+            assert real.status_code == fake.status_code
+            assert body_of(real).replace(f"secret{kind}{label}", "X") == body_of(
+                fake
+            ).replace(f"nosuch{kind}{label}", "X")
