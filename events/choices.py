@@ -35,6 +35,7 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", _("in review")
     PUBLISHED = "published", _("published")
     REJECTED = "rejected", _("rejected")
+    MERGED = "merged", _("merged into another event")
 
 
 class AuthorityKind(models.TextChoices):
@@ -70,4 +71,39 @@ class ItemOutcome(models.TextChoices):
     DRAFT_CREATED = "draft_created", _("draft created")
     ATTACHED = "attached", _("attached to an event as a source")
     NOT_EVENT = "not_event", _("not an event")
+    FAILED = "failed", _("failed")
+
+
+class NoticeKind(models.TextChoices):
+    PLATFORM = "platform_notice", _("platform notice")
+    BLOCKPAGE = "blockpage", _("blockpage")
+    DNS = "dns_fingerprint", _("DNS fingerprint")
+    HEADER = "header_fingerprint", _("HTTP header fingerprint")
+
+
+class NoticePatternType(models.TextChoices):
+    FULL = "full", _("full")
+    PREFIX = "prefix", _("prefix")
+    CONTAINS = "contains", _("contains")
+
+
+class NoticeMatch(models.TextChoices):
+    NONE = "", _("not matched")
+    AUTO = "auto", _("matched automatically")
+    CONFIRMED = "confirmed", _("confirmed by a curator")
+    REJECTED = "rejected", _("rejected by a curator")
+
+
+class ChangeKind(models.TextChoices):
+    PUBLISHED = "published", _("published")
+    UPDATED = "updated", _("updated")
+    UNPUBLISHED = "unpublished", _("unpublished")
+    MERGED = "merged", _("merged")
+    DELETED = "deleted", _("deleted")
+
+
+class ReleaseState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    BUILDING = "building", _("building")
+    READY = "ready", _("ready")
     FAILED = "failed", _("failed")

@@ -25,6 +25,7 @@ from events.admin.history import HistoryAdmin
 from events.languages import text_direction
 from events.models import Event, Source, StatusChange
 from events.services import event_can_edit
+from events.services.record_hooks import events_written
 from events.services.workflow import Transition, user_may
 
 
@@ -165,6 +166,13 @@ class EventAdmin(HistoryAdmin):
             text_direction(obj.notice_language),
             obj.notice_text,
         )
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        # Inside the admin's transaction, after the event and its sources.
+        events_written(event_ids=[form.instance.pk])
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not self.has_change_permission(request, obj):

@@ -1,7 +1,10 @@
 """The models of the `events` app, split by role."""
 
+from events.models.changes import EventChange
 from events.models.feeds import Feed, FeedItem, FetchLog
 from events.models.gazetteer import CountryAlias
+from events.models.merges import EventMerge
+from events.models.notices import Notice, NoticeVariant
 from events.models.record import (
     EDITABLE_EVENT_FIELDS,
     Authority,
@@ -14,6 +17,8 @@ from events.models.record import (
     language_tag_validator,
     normalise_alias,
 )
+from events.models.releases import Release
+from events.models.targets import Target
 from events.models.tokens import ApiToken
 
 __all__ = [
@@ -22,14 +27,20 @@ __all__ = [
     "Authority",
     "CountryAlias",
     "Event",
+    "EventChange",
+    "EventMerge",
     "EventQuerySet",
     "Feed",
     "FeedItem",
     "FetchLog",
     "Heartbeat",
+    "Notice",
+    "NoticeVariant",
     "Platform",
+    "Release",
     "Source",
     "StatusChange",
+    "Target",
     "language_tag_validator",
     "normalise_alias",
 ]

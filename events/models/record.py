@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from events.choices import Action, AuthorityKind, DatePrecision, Status, TargetType
+from events.choices import (
+    Action,
+    AuthorityKind,
+    DatePrecision,
+    NoticeMatch,
+    Status,
+    TargetType,
+)
 from events.dates import format_partial_date, period_end, precision_error
 
 language_tag_validator = RegexValidator(
@@ -122,6 +129,15 @@ class Event(models.Model):
         Platform, on_delete=models.PROTECT, related_name="events"
     )
     target = models.CharField(max_length=500)
+    target_ref = models.ForeignKey(
+        "events.Target",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        editable=False,
+        help_text=_("The target this event belongs to, grouped by its lifecycle."),
+    )
     target_type = models.CharField(max_length=20, choices=TargetType.choices)
     target_url = models.URLField(max_length=2000, blank=True)
     authority = models.ForeignKey(
@@ -153,6 +169,20 @@ class Event(models.Model):
         max_length=35, blank=True, validators=[language_tag_validator]
     )
     summary = models.TextField(blank=True)
+    notice = models.ForeignKey(
+        "events.Notice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("The registry notice this event's notice text is a wording of."),
+    )
+    notice_match = models.CharField(
+        max_length=10, choices=NoticeMatch.choices, blank=True, default=""
+    )
+    notice_match_score = models.FloatField(
+        null=True, blank=True, help_text=_("Similarity of the automatic match, 0-100.")
+    )
     extraction = models.JSONField(
         default=dict,
         blank=True,
@@ -167,8 +197,19 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="absorbed",
+        help_text=_("Set when this event was merged into another; its id redirects."),
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # updated_at is kept in the history so that `?as_of=` reproduces a record
+    # (and an export) exactly as it was served.
+    history = HistoricalRecords()
     objects = EventQuerySet.as_manager()
 
     class Meta:

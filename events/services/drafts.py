@@ -21,6 +21,7 @@ from events.choices import Action, DatePrecision, ItemOutcome, Status, TargetTyp
 from events.ingest.types import Candidate, Guess
 from events.models import Event, Feed, FeedItem, Source, StatusChange, normalise_alias
 from events.services.gazetteer import Gazetteer
+from events.services.record_hooks import events_written
 
 LOW = 0.3  # confidence of a value that was filled in by default, not found
 
@@ -155,6 +156,7 @@ def _add_source(event: Event, item: FeedItem, feed: Feed) -> None:
         # The event as readers see it changed: API clients syncing by
         # updated_at must get it again.
         Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
+        events_written(event_ids=[event.pk])
 
 
 def item_to_event(
@@ -191,4 +193,5 @@ def item_to_event(
         to_status=Status.DRAFT,
         note=f"from feed {feed.name}",
     )
+    events_written(event_ids=[event.pk])
     return Outcome(ItemOutcome.DRAFT_CREATED, "", event)

@@ -16,6 +16,7 @@ from django.db import transaction
 from events.choices import Status
 from events.exceptions import NotPermitted
 from events.models import EDITABLE_EVENT_FIELDS, Event, Source, StatusChange
+from events.services.record_hooks import events_written
 from events.services.workflow import User, event_can_edit
 
 EDITABLE_FIELDS = frozenset(EDITABLE_EVENT_FIELDS)
@@ -98,6 +99,7 @@ def event_create(
     StatusChange.objects.create(
         event=event, from_status="", to_status=Status.DRAFT, user=user
     )
+    events_written(event_ids=[event.pk])
     return event
 
 
@@ -119,4 +121,5 @@ def event_update(
     _save(locked, user=user, reason="edited through the API")
     if rows is not None:
         _replace_sources(locked, rows, user=user)
+    events_written(event_ids=[locked.pk])
     return locked

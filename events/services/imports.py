@@ -32,6 +32,7 @@ from events.models import (
     normalise_alias,
 )
 from events.services.gazetteer import Gazetteer
+from events.services.record_hooks import events_written
 
 # Namespace of the ids derived from natural keys; never change it.
 NATURAL_KEY_NAMESPACE = uuid.UUID("5b0c3f4e-2d7a-4f61-9a53-6f1d1c1b7e10")
@@ -261,6 +262,7 @@ class _Importer:
         )
         updated_ids = {e.pk for e in to_update} | sources_changed
         created_ids = {e.pk for e in to_create}
+        events_written(event_ids=updated_ids | created_ids)
         self.report.created += len(created_ids)
         self.report.updated += len(updated_ids - created_ids)
         self.report.unchanged += len(batch) - len(created_ids | updated_ids)

@@ -26,6 +26,7 @@ from events.exceptions import (
     TransitionNotAllowed,
 )
 from events.models import Event, StatusChange
+from events.services.record_hooks import events_written
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -125,6 +126,7 @@ def _apply(
             user=user if user.is_authenticated else None,
             note=reason,
         )
+        events_written(event_ids=[locked.pk])
     event.refresh_from_db()
     return event
 

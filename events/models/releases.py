@@ -1,0 +1,52 @@
+"""Citable dataset releases: numbered, frozen exports with checksums."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from events.choices import ReleaseState
+
+
+class Release(models.Model):
+    """A numbered, frozen snapshot of the published record with checksums."""
+
+    number = models.PositiveIntegerField(unique=True)
+    title = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    state = models.CharField(
+        max_length=10, choices=ReleaseState.choices, default=ReleaseState.PENDING
+    )
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    as_of = models.DateTimeField(
+        null=True, blank=True, help_text=_("The moment of the record it freezes.")
+    )
+    change_cursor = models.BigIntegerField(
+        null=True, blank=True, help_text=_("Last change-feed id included.")
+    )
+    event_count = models.PositiveIntegerField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    changelog = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Events added, changed and removed since the previous release."),
+    )
+    csv_file = models.CharField(max_length=300, blank=True)
+    csv_sha256 = models.CharField(max_length=64, blank=True)
+    csv_bytes = models.BigIntegerField(null=True, blank=True)
+    jsonl_file = models.CharField(max_length=300, blank=True)
+    jsonl_sha256 = models.CharField(max_length=64, blank=True)
+    jsonl_bytes = models.BigIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        permissions = [("cut_release", "Can cut dataset releases")]
+
+    def __str__(self) -> str:
+        return f"Release {self.number}"
