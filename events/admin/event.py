@@ -22,9 +22,11 @@ from events.admin import actions
 from events.admin.filters import StatusFilter, YearFilter
 from events.admin.forms import URL_OVERRIDES, EventForm, ReasonForm
 from events.admin.history import HistoryAdmin
+from events.exceptions import NotPermitted
 from events.languages import text_direction
 from events.models import Event, Source, StatusChange
 from events.services import event_can_edit
+from events.services.editing import event_save_from_form
 from events.services.record_hooks import events_written
 from events.services.workflow import Transition, user_may
 
@@ -166,6 +168,17 @@ class EventAdmin(HistoryAdmin):
             text_direction(obj.notice_language),
             obj.notice_text,
         )
+
+    def save_model(
+        self, request: HttpRequest, obj: Event, form: Any, change: bool
+    ) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            event_save_from_form(event=obj, user=request.user)
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
 
     def save_related(
         self, request: HttpRequest, form: Any, formsets: Any, change: bool

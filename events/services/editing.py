@@ -84,6 +84,34 @@ def _replace_sources(event: Event, sources: list[Source], *, user: User) -> None
         gone.delete()
 
 
+# The fields a form may write; everything else (status, publication time, merge,
+# target and notice links, extraction) belongs to other services.
+_FORM_ATTNAMES = frozenset(
+    Event._meta.get_field(name).attname for name in EDITABLE_EVENT_FIELDS
+) | {"updated_at"}
+
+
+@transaction.atomic
+def event_save_from_form(*, event: Event, user: User) -> Event:
+    """Save an edited existing event (the admin's change form) without
+    overwriting what changed since the form was loaded: the row is locked,
+    the fields the form does not own are taken from the database, and the
+    edit is refused if the event became uneditable meanwhile (an editor
+    published it while a curator was typing)."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if not event_can_edit(event=locked, user=user):
+        raise NotPermitted(
+            f"this event is now {locked.get_status_display()}; "
+            "you may no longer edit it"
+        )
+    for field in Event._meta.concrete_fields:
+        if field.attname not in _FORM_ATTNAMES:
+            setattr(event, field.attname, getattr(locked, field.attname))
+    event._history_user = user  # type: ignore[attr-defined]
+    event.save()
+    return event
+
+
 @transaction.atomic
 def event_create(
     *, user: User, data: Mapping[str, Any], sources: Sequence[Mapping[str, Any]] = ()

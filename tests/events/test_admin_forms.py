@@ -298,3 +298,55 @@ def test_authority_aliases_are_edited_one_per_line(client, curator):
     assert response.status_code == 302
     authority = Authority.objects.get(slug="roskomnadzor-ru")
     assert authority.aliases == ["Роскомнадзор", "RKN"]
+
+
+def _publish_while_loading(monkeypatch, editor):
+    """Simulate an editor publishing the event after the admin loaded it for a
+    POST and before the form is saved (the window of a concurrent edit)."""
+    from events.admin.event import EventAdmin
+    from events.services import event_publish
+
+    loaded = EventAdmin.get_object
+
+    def get_object(self, request, object_id, from_field=None):
+        event = loaded(self, request, object_id, from_field)
+        if request.method == "POST" and event is not None:
+            event_publish(event=Event.objects.get(pk=event.pk), user=editor)
+        return event
+
+    monkeypatch.setattr(EventAdmin, "get_object", get_object)
+
+
+def test_saving_a_stale_form_keeps_a_publication_made_meanwhile(
+    client, editor, in_review, monkeypatch
+):
+    client.force_login(editor)
+    data = form_data(client.get(change_url(in_review)))
+    data.update(summary="Typo fixed.")
+    _publish_while_loading(monkeypatch, editor)
+
+    response = client.post(change_url(in_review), data)
+
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert (in_review.status, in_review.summary) == ("published", "Typo fixed.")
+    assert in_review.published_at is not None
+    assert in_review.history.first().status == "published"
+
+
+def test_curator_edit_is_refused_when_the_event_was_published_meanwhile(
+    client, curator, editor, in_review, monkeypatch
+):
+    client.force_login(curator)
+    data = form_data(client.get(change_url(in_review)))
+    data.update(summary="Curator's late change.")
+    _publish_while_loading(monkeypatch, editor)
+
+    response = client.post(change_url(in_review), data)
+
+    # The simulated publication ran inside the refused request's transaction,
+    # so it is rolled back with it; what matters is that the edit was refused.
+    assert response.status_code == 403
+    assert b"you may no longer edit it" in response.content
+    in_review.refresh_from_db()
+    assert in_review.summary != "Curator's late change."
