@@ -37,7 +37,7 @@ INSERT_EVENTS = """
 INSERT INTO events_event (public_id, platform_id, target, target_type, target_url,
   authority_id, country, action, date, date_precision, ended_on,
   ended_on_precision, notice_text, notice_language, summary, extraction, status,
-  created_at, updated_at, published_at)
+  created_at, updated_at, published_at, notice_match)
 SELECT gen_random_uuid(),
   (%(platforms)s::bigint[])[1 + n %% 7],
   'Account number ' || n, 'account', '',
@@ -53,7 +53,7 @@ SELECT gen_random_uuid(),
   (%(notices)s::text[])[1 + (n * 31) %% 16],
   (%(languages)s::text[])[1 + (n * 31) %% 16],
   'Synthetic benchmark event ' || n || '.', '{}', 'published',
-  stamp, stamp, stamp
+  stamp, stamp, stamp, ''
 FROM (
   SELECT n, date '2010-01-01' + ((n::bigint * 7919) %% 5840)::int AS day,
          now() - make_interval(secs => %(rows)s - n) AS stamp
@@ -67,21 +67,36 @@ TRIGRAM = (
     "CREATE INDEX event_search_trgm ON events_event USING gin "
     "((target || ' ' || notice_text || ' ' || summary) gin_trgm_ops)"
 )
-# The API's CSV export as one query, for COPY's own rate (bench/api_latency.py).
+# The SQL that the API's CSV export hands to COPY (events.selectors.csv_copy),
+# printed by the app itself, so that COPY's own rate is measured on the query
+# the API runs, whatever it becomes.
 EXPORT_QUERY = """
-SELECT e.public_id, e.status, p.slug, p.name, e.target, e.target_type, e.target_url,
-  a.slug, a.name, a.country, e.country, e.action, e.date, e.date_precision,
-  e.ended_on, e.notice_text, e.notice_language, e.summary,
-  (SELECT string_agg(s.url, ' ' ORDER BY s.id) FROM events_source s
-   WHERE s.event_id = e.id),
-  (SELECT jsonb_agg(jsonb_build_object('url', s.url, 'title', s.title,
-     'publisher', s.publisher, 'archive_url', s.archive_url,
-     'published_at', s.published_at) ORDER BY s.id)
-   FROM events_source s WHERE s.event_id = e.id),
-  e.published_at, e.updated_at
-FROM events_event e JOIN events_platform p ON p.id = e.platform_id
-LEFT JOIN events_authority a ON a.id = e.authority_id
-WHERE e.status = 'published' ORDER BY e.date DESC, e.id DESC"""
+import django
+django.setup()
+from events.selectors.api import ORDERINGS, visible_events
+from events.selectors.csv_copy import _export_sql
+queryset = visible_events(all_statuses=False).order_by(*ORDERINGS["-date"])
+print(_export_sql(queryset, "http://127.0.0.1/api/v1/events/",
+                  "http://127.0.0.1/events/", "/"))
+"""
+
+
+def export_query(env: dict[str, str]) -> str:
+    """The SQL of the API's CSV export of every published event, newest first."""
+    import os
+    import subprocess
+    import sys
+
+    from bench.procs import REPO
+
+    return subprocess.run(
+        [sys.executable, "-c", EXPORT_QUERY],
+        cwd=REPO,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def load(url: str, rows: int) -> float:

@@ -115,10 +115,11 @@ def _worker_peak_rss_mb(master: subprocess.Popen) -> float:
     return int(peak_kb) / 1024
 
 
-def _copy_rate(url: str, query: str) -> tuple[float, int]:
+def _copy_rate(url: str, query: str, options: str = "") -> tuple[float, int]:
     started = time.perf_counter()
+    copy = f"COPY ({query}) TO STDOUT (FORMAT csv{options})"
     process = subprocess.Popen(
-        ["psql", url, "-X", "-q", "-c", f"COPY ({query}) TO STDOUT (FORMAT csv)"],
+        ["psql", url, "-X", "-q", "-c", copy],
         stdout=subprocess.PIPE,
     )
     assert process.stdout is not None
@@ -209,25 +210,33 @@ def _report(
         "",
         f"{ROWS:,} published events (loaded in {loaded:,.0f} s), PostgreSQL, one "
         "gunicorn sync worker each for the API and for the baseline (raw SQL + "
-        "orjson, bench/raw_api.py), requests interleaved, pages of 50.",
+        "orjson, bench/raw_api.py), requests interleaved, pages of 50; the API's "
+        "rate limits counted in "
+        f"{'Redis' if os.environ.get('REDIS_URL') else 'process memory'}.",
         "",
         "| scenario | requests | API p50 ms | API p95 ms | raw p50 ms | raw p95 ms "
         "| API/raw p50 |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    p50 = {}
+    paths = {}
     for label, api_path, raw_path, count in _scenarios(*deep):
         a50, a95, r50, r95 = _compare(*ports, api_path, raw_path, count)
-        p50[label] = a50
+        paths[label] = api_path
         lines.append(
             f"| {label} | {count} | {a50:.1f} | {a95:.1f} | {r50:.1f} | {r95:.1f} "
             f"| {a50 / r50:.2f}× |"
         )
-    ratio = p50[f"page {DEEP_PAGES:,} deep"] / p50["newest page"]
+    # The two pages of the API interleaved, as the API and the baseline above:
+    # scenarios run one after another meet different loads on a shared machine.
+    deep_path = paths[f"page {DEEP_PAGES:,} deep"]
+    first, _, deepest, _ = _compare(
+        ports[0], ports[0], paths["newest page"], deep_path, REQUESTS
+    )
     lines += [
         "",
-        f"Deep page / first page (API p50): **{ratio:.2f}×** (target ≤ 1.2×; "
-        "targets above: API/raw ≤ 1.5×).",
+        f"Deep page / first page (API p50, {REQUESTS} of each, interleaved): "
+        f"{deepest:.1f} / {first:.1f} ms = **{deepest / first:.2f}×** (target ≤ "
+        "1.2×; targets above: API/raw ≤ 1.5×).",
         "",
     ]
     lines += _export_rows(url, api, ports[0])
@@ -235,10 +244,12 @@ def _report(
 
 
 def _export_rows(url: str, api: subprocess.Popen, api_port: int) -> list[str]:
-    from bench.api_data import EXPORT_QUERY
+    from bench.api_data import export_query
 
     table_s, table_bytes = _copy_rate(url, "SELECT * FROM events_event")
-    query_s, query_bytes = _copy_rate(url, EXPORT_QUERY)
+    # The API's own statement: every cell quoted, as the API writes it.
+    query = export_query({"DATABASE_URL": url})
+    query_s, query_bytes = _copy_rate(url, query, ", FORCE_QUOTE *")
     api_s, status, api_bytes = _get(api_port, "/api/v1/events/?format=csv")
     if status != 200:
         raise RuntimeError(f"CSV export: HTTP {status}")
@@ -250,7 +261,7 @@ def _export_rows(url: str, api: subprocess.Popen, api_port: int) -> list[str]:
             table_bytes,
         ),
         (
-            "psql COPY (same columns, joins and sources) TO STDOUT CSV",
+            "psql COPY (the API's export query) TO STDOUT CSV",
             query_s,
             query_bytes,
         ),
@@ -267,9 +278,20 @@ def _export_rows(url: str, api: subprocess.Popen, api_port: int) -> list[str]:
         )
     lines += [
         "",
-        f"API export rate / table COPY rate: **{table_s / api_s:.0%}**; / same-query "
-        f"COPY rate: **{query_s / api_s:.0%}** (target ≥ 50%). Peak RSS of the API's "
-        f"gunicorn worker after every request above: **{rss:,.0f} MB** "
-        "(target < 300 MB).",
+        f"API export rate / COPY rate of the API's own query: **{query_s / api_s:.0%}**"
+        f" (target ≥ 50%); / COPY rate of the bare table: **{table_s / api_s:.0%}**. "
+        f"Peak RSS of the API's gunicorn worker after every request above: "
+        f"**{rss:,.0f} MB** (target < 300 MB).",
+        "",
+        "The target is judged against COPY of the export's own query: the export "
+        "is not the table but its rows joined to platforms and authorities, each "
+        "event's sources aggregated into two cells (URLs and a JSON list) and "
+        f"dates written at their precision, {query_bytes / table_bytes:.1f}× the "
+        "bytes of the bare table; most of the time goes into building those rows, "
+        "inside PostgreSQL, before COPY writes them. COPY of that query is the "
+        "fastest the database itself delivers these bytes, so it is the rate the "
+        "API's streaming is measured against. The bare table's rate is reported "
+        "beside it: it bounds what reading the events costs, not what this "
+        "export can cost.",
     ]
     return lines

@@ -266,8 +266,11 @@ def parse_row(line: int, raw: dict[str, Any]) -> EventRow:
         )
     ended_on, ended_precision = _partial(raw, "ended_on")
     status = _text(raw, "status") or Status.DRAFT
-    if status not in Status.values:
-        raise RowError(f"status: {status!r} is not one of {', '.join(Status.values)}")
+    # 'merged' is a state only a merge can make (it needs a survivor and a
+    # merge record to be split again), so a file cannot set it.
+    importable = [value for value in Status.values if value != Status.MERGED]
+    if status not in importable:
+        raise RowError(f"status: {status!r} is not one of {', '.join(importable)}")
     return EventRow(
         line=line,
         id=_text(raw, "id") or None,

@@ -6,8 +6,11 @@ from django.urls import path
 from events.views.entities import authority_detail, country_detail, platform_detail
 from events.views.event import event_detail
 from events.views.feeds import EventsFeed
+from events.views.notices import notice_detail, notice_list
 from events.views.params import rejects_invalid_queries
+from events.views.releases import release_detail, release_download, release_list
 from events.views.sitemaps import SITEMAPS
+from events.views.targets import blocked_now, target_detail
 from events.views.timeline import timeline
 
 app_name = "public"
@@ -18,6 +21,17 @@ urlpatterns = [
     path("countries/<str:code>/", country_detail, name="country"),
     path("authorities/<slug:slug>/", authority_detail, name="authority"),
     path("feed/", rejects_invalid_queries(EventsFeed()), name="feed"),
+    path("notices/", notice_list, name="notices"),
+    path("notices/<int:pk>/", notice_detail, name="notice"),
+    path("targets/<int:pk>/", target_detail, name="target"),
+    path("blocked-now/", blocked_now, name="blocked-now"),
+    path("releases/", release_list, name="releases"),
+    path("releases/<int:number>/", release_detail, name="release"),
+    path(
+        "releases/<int:number>/<str:filename>",
+        release_download,
+        name="release-file",
+    ),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from events.choices import Action, DatePrecision, Status, TargetType
-from events.models import Authority, Event, Platform, Source
+from events.models import Authority, Event, Platform, Source, Target
+from events.services.targets import target_for
 
 
 class PlatformFactory(factory.django.DjangoModelFactory):
@@ -32,6 +34,19 @@ class AuthorityFactory(factory.django.DjangoModelFactory):
     country = "CN"
 
 
+def _target_of(event: Any) -> Target | None:
+    if event.platform.pk is None:  # built, not created: nothing is saved
+        return None
+    pk = target_for(
+        platform=event.platform,
+        target_type=event.target_type,
+        target=event.target,
+        target_url=getattr(event, "target_url", ""),
+        country=str(event.country),
+    )
+    return Target.objects.get(pk=pk)
+
+
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
@@ -47,6 +62,9 @@ class EventFactory(factory.django.DjangoModelFactory):
     notice_text = "The account is currently blocked, and content is not available."
     notice_language = "en"
     status = Status.DRAFT
+    # Every write path links an event to its target (events.services.targets);
+    # here before the save, so that the first history row has it too.
+    target_ref = factory.LazyAttribute(_target_of)
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,7 @@ import pytest
 
 from events.choices import Status
 from events.services import event_publish, event_unpublish
+from tests.events.notice_support import make_notice
 from tests.factories import (
     AuthorityFactory,
     EventFactory,
@@ -36,6 +37,8 @@ def record(editor):
         platform=PlatformFactory(name="Shownplatform", slug="shownplatform"),
         country="TR",
         notice_text="Shown notice",
+        # One registry notice carried by every event, hidden ones included.
+        notice=make_notice("A notice every event showed", title="Shared notice"),
     )
     SourceFactory(event=public)
     hidden = {}
@@ -46,6 +49,7 @@ def record(editor):
             status=status if label != "unpublished" else Status.DRAFT,
             target=f"Secretword{label} account",
             notice_text=f"Secretword{label} notice",
+            notice_id=public.notice_id,
             summary=f"Secretword{label} summary",
             platform=PlatformFactory(
                 name=f"Secretplatform{label}", slug=f"secretplatform{label}"
@@ -96,8 +100,21 @@ def public_urls(public, hidden) -> list[str]:
         "/api/v1/platforms/",
         "/api/v1/authorities/",
         "/api/v1/countries/",
+        "/blocked-now/",
+        "/api/v1/targets/",
+        "/api/v1/targets/?q=Secretword",
+        "/api/v1/targets/?blocked_now=true",
+        f"/targets/{public.target_ref_id}/",
+        f"/api/v1/targets/{public.target_ref_id}/",
+        "/releases/",
+        "/api/v1/releases/",
         f"/events/{public.public_id}/",
         f"/api/v1/events/{public.public_id}/",
+        "/notices/",
+        f"/notices/{public.notice_id}/",
+        "/api/v1/notices/",
+        f"/api/v1/notices/{public.notice_id}/",
+        f"/api/v1/events/?notice={public.notice_id}",
         "/platforms/shownplatform/",
         "/countries/TR/",
     ]
@@ -121,6 +138,11 @@ def public_urls(public, hidden) -> list[str]:
             f"/api/v1/events/?platform=secretplatform{label}",
             f"/api/v1/events/?authority=secretauthority{label}",
             f"/api/v1/stats/?group_by=platform&country={code}",
+            f"/targets/{event.target_ref_id}/",
+            f"/api/v1/targets/{event.target_ref_id}/",
+            f"/api/v1/targets/?country={code}",
+            f"/api/v1/events/?target={event.target_ref_id}",
+            f"/blocked-now/?country={code}",
         ]
     return urls
 

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def make_record() -> None:
     wechat = PlatformFactory(slug="wechat")
-    for n, status in enumerate(Status.values):
+    # Every status a file can carry (merges live only in database backups).
+    statuses = [status for status in Status.values if status != Status.MERGED]
+    for n, status in enumerate(statuses):
         event = EventFactory(
             platform=wechat,
             status=status,

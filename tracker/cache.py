@@ -68,6 +68,10 @@ def _empty(*args: Any, **kwargs: Any) -> dict:
     return {}
 
 
+def _zero(*args: Any, **kwargs: Any) -> int:
+    return 0
+
+
 def _missing(key: str, *args: Any, **kwargs: Any) -> int:
     raise ValueError(f"Key '{key}' not found")
 
@@ -90,3 +94,16 @@ class FailSafeRedisCache(RedisCache):
     delete = _or(_false)(RedisCache.delete)
     delete_many = _or(_nothing)(RedisCache.delete_many)
     clear = _or(_false)(RedisCache.clear)
+
+    @_or(_zero)
+    def count(self, key: str, timeout: int) -> int:
+        """Add one to the integer at `key` and return it; a missing key starts
+        at 0 and lives `timeout` seconds. One round trip (the API's rate
+        limits, events/api/throttling.py); INCR is atomic, so no MULTI."""
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        with client.pipeline(transaction=False) as pipe:
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+            _, value = pipe.execute()
+        return int(value)

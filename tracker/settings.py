@@ -43,6 +43,14 @@ if PRODUCTION:
 
 # Local state of the embedded default (SQLite file, broker folders).
 VAR_DIR = Path(env_str("TRACKER_VAR_DIR", str(BASE_DIR / "var")))
+# Dataset releases: frozen files kept for good and served by the app itself.
+RELEASES_ROOT = Path(env_str("RELEASES_ROOT", str(VAR_DIR / "releases")))
+# The site's public address: release files and citations are written by a worker,
+# where no request names the host.
+SITE_URL = env_str(
+    "SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://localhost:8000",
+).rstrip("/")
 
 INSTALLED_APPS = [
     "tracker.apps.TrackerAdminConfig",
@@ -130,6 +138,18 @@ if DATABASE_URL:
         )
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with cheaper health checks and timestamps (its docstring).
+        DATABASES["default"]["ENGINE"] = "tracker.postgresql"
+        # Parameters bound by the server, so psycopg prepares a statement run
+        # five times on a connection and PostgreSQL stops re-planning every API
+        # page. Off behind a pooler in transaction mode (prepared statements
+        # are per server connection).
+        if env_bool("DB_SERVER_SIDE_BINDING", True):
+            DATABASES["default"]["OPTIONS"] = {
+                "server_side_binding": True,
+                "prepare_threshold": 5,
+            }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -325,6 +345,11 @@ FEED_ACCEPT = (
 FEED_DEDUP_WINDOW_DAYS = env_int("FEED_DEDUP_WINDOW_DAYS", 14)
 # A feed failing repeatedly waits fetch_interval * 2**failures, capped here.
 FEED_MAX_BACKOFF_MINUTES = env_int("FEED_MAX_BACKOFF_MINUTES", 24 * 60)
+
+# --- Notice registry ---------------------------------------------------------
+# Similarity (0-100) from which an event's notice text is matched automatically
+# to a registry notice; curators confirm or correct the match.
+NOTICE_MATCH_THRESHOLD = env_int("NOTICE_MATCH_THRESHOLD", 85)
 
 # --- Researchers' API (/api/v1/) ---------------------------------------------
 # Requests per client: by IP address without a token, by user with one

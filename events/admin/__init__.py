@@ -5,6 +5,8 @@ from django.contrib import admin
 from events.admin.event import EventAdmin
 from events.admin.feeds import FeedAdmin
 from events.admin.gazetteer import AuthorityAdmin, PlatformAdmin
+from events.admin.releases import ReleaseAdmin
+from events.admin.targets import TargetAdmin
 from events.admin.tokens import ApiTokenAdmin
 from events.models import ApiToken, Authority, Event, Platform
 
@@ -19,4 +21,6 @@ __all__ = [
     "EventAdmin",
     "FeedAdmin",
     "PlatformAdmin",
+    "ReleaseAdmin",
+    "TargetAdmin",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -22,10 +23,13 @@ from events.admin import actions
 from events.admin.filters import StatusFilter, YearFilter
 from events.admin.forms import URL_OVERRIDES, EventForm, ReasonForm
 from events.admin.history import HistoryAdmin
+from events.admin.merges import MergeAdminMixin, MergedFromInline, merge_selected
+from events.admin.notices import NoticeMatchMixin
 from events.exceptions import NotPermitted
 from events.languages import text_direction
 from events.models import Event, Source, StatusChange
 from events.services import event_can_edit
+from events.services.changes import changes_record_deleted
 from events.services.editing import event_save_from_form
 from events.services.record_hooks import events_written
 from events.services.workflow import Transition, user_may
@@ -83,7 +87,13 @@ WHAT = (
     "country",
     "action",
 )
-NOTICE = ("notice_as_shown", "notice_text", "notice_language", "summary")
+NOTICE = (
+    "notice_as_shown",
+    "notice_text",
+    "notice_language",
+    "registry_notice",
+    "summary",
+)
 RECORD = ("status", "published_at", "public_id", "created_at", "updated_at")
 EDIT_FIELDSETS = [
     (None, {"fields": WHAT}),
@@ -95,23 +105,34 @@ EDIT_FIELDSETS = [
 READONLY_FIELDSETS = [
     (None, {"fields": WHAT}),
     ("When", {"fields": ("date_at_precision", "ended_on_at_precision")}),
-    ("Notice", {"fields": ("notice_as_shown", "notice_language", "summary")}),
+    (
+        "Notice",
+        {
+            "fields": (
+                "notice_as_shown",
+                "notice_language",
+                "registry_notice",
+                "summary",
+            )
+        },
+    ),
     ("Record", {"fields": RECORD}),
 ]
 
 
-class EventAdmin(HistoryAdmin):
+class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
     form = EventForm
 
     class Media:
         css = {"all": ["events/admin.css"]}
 
-    inlines = [SourceInline, StatusChangeInline]
+    inlines = [SourceInline, StatusChangeInline, MergedFromInline]
     actions = [
         actions.submit_selected,
         actions.publish_selected,
         actions.reject_selected,
         actions.unpublish_selected,
+        merge_selected,
     ]
     list_display = [
         "target",
@@ -144,6 +165,7 @@ class EventAdmin(HistoryAdmin):
     readonly_fields = [
         *RECORD,
         "notice_as_shown",
+        "registry_notice",
         "date_at_precision",
         "ended_on_at_precision",
     ]
@@ -187,6 +209,19 @@ class EventAdmin(HistoryAdmin):
         # Inside the admin's transaction, after the event and its sources.
         events_written(event_ids=[form.instance.pk])
 
+    # Deleting (superusers) takes published events out of the record: the
+    # change feed must say so, in the same transaction.
+    def delete_model(self, request: HttpRequest, obj: Event) -> None:
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            changes_record_deleted(public_ids=[obj.public_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            public_ids = list(queryset.values_list("public_id", flat=True))
+            super().delete_queryset(request, queryset)
+            changes_record_deleted(public_ids=public_ids)
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not self.has_change_permission(request, obj):
             return READONLY_FIELDSETS
@@ -227,6 +262,7 @@ class EventAdmin(HistoryAdmin):
     ) -> HttpResponse:
         if obj is not None:
             context["transitions"] = self._transition_buttons(request, obj)
+            context.update(self.merge_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _transition_buttons(

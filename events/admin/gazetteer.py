@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,6 +12,7 @@ from django_countries.filters import CountryFilter
 from events.admin.forms import AuthorityForm, PlatformForm
 from events.admin.history import HistoryAdmin
 from events.models import Authority, Platform, normalise_alias
+from events.services.changes import changes_record_reference_edited
 
 
 class AliasSearchMixin:
@@ -40,14 +43,28 @@ class AliasSearchMixin:
         return ", ".join(str(alias) for alias in obj.aliases)
 
 
-class PlatformAdmin(AliasSearchMixin, HistoryAdmin):
+class ShownInEventsMixin:
+    """Platforms and authorities appear in every event's JSON by name, slug
+    (and country): an edit of those is a change of their published events."""
+
+    def save_model(
+        self, request: HttpRequest, obj: Platform | Authority, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        if change:
+            changes_record_reference_edited(
+                instance=obj, changed_fields=form.changed_data
+            )
+
+
+class PlatformAdmin(ShownInEventsMixin, AliasSearchMixin, HistoryAdmin):
     form = PlatformForm
     list_display = ["name", "slug", "aliases_list", "homepage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AuthorityAdmin(AliasSearchMixin, HistoryAdmin):
+class AuthorityAdmin(ShownInEventsMixin, AliasSearchMixin, HistoryAdmin):
     form = AuthorityForm
     list_display = ["name", "country", "kind", "slug", "aliases_list"]
     list_filter = ["kind", ("country", CountryFilter)]

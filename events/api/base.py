@@ -13,14 +13,13 @@ from django.http import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from events.api.authentication import ApiTokenAuthentication
 from events.api.negotiation import FormatNegotiation
-from events.api.renderers import CSVRenderer, JSONLinesRenderer
+from events.api.renderers import CSVRenderer, JSONLinesRenderer, JSONRenderer
 from events.api.throttling import AnonymousThrottle, TokenThrottle
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -2,11 +2,13 @@
 
 Rows are read in chunks from a server-side cursor (or COPY, for CSV on
 PostgreSQL) and written as they come, so memory stays flat however many events
-match. CSV columns: events.api.representation.CSV_COLUMNS.
+match. CSV columns: events.api.representation.CSV_COLUMNS. With `as_of`, the
+rows are history rows (events.selectors.asof), read the same way: no COPY.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from django.db import connection, transaction
@@ -15,8 +17,8 @@ from django.http import StreamingHttpResponse
 
 from events.api.renderers import csv_lines, json_line
 from events.api.representation import CSV_COLUMNS, Links, csv_row, event_dict
-from events.models import EventQuerySet
-from events.selectors.api import ORDERINGS, ApiEvent, event_list, iterate_with_sources
+from events.selectors.api import ORDERINGS, ApiEvent, iterate_with_sources
+from events.selectors.asof import iterate_as_of, list_rows
 from events.selectors.csv_copy import events_csv_copy
 
 CHUNK_ROWS = 1000
@@ -26,10 +28,13 @@ CONTENT_TYPES = {
 }
 
 
-def _events(rows: QuerySet) -> Iterator[ApiEvent]:
-    """The event rows of `rows` (selectors.api.event_list), with their sources,
-    a chunk at a time."""
-    events = iterate_with_sources(rows, chunk_size=CHUNK_ROWS)
+def _events(rows: QuerySet, as_of: dt.datetime | None = None) -> Iterator[ApiEvent]:
+    """The event rows of `rows` (selectors.asof.list_rows), with their
+    sources, a chunk at a time."""
+    if as_of is None:
+        events = iterate_with_sources(rows, chunk_size=CHUNK_ROWS)
+    else:
+        events = iterate_as_of(rows, moment=as_of, chunk_size=CHUNK_ROWS)
     if connection.vendor != "postgresql":
         yield from events
         return
@@ -50,9 +55,14 @@ def _batched(lines: Iterator[str]) -> Iterator[bytes]:
         yield "".join(batch).encode("utf-8")
 
 
-def csv_stream(queryset: EventQuerySet, ordering: str, links: Links) -> Iterator[bytes]:
+def csv_stream(
+    queryset: QuerySet,
+    ordering: str,
+    links: Links,
+    as_of: dt.datetime | None = None,
+) -> Iterator[bytes]:
     yield from _batched(csv_lines([CSV_COLUMNS]))
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and as_of is None:
         yield from events_csv_copy(
             queryset.order_by(*ORDERINGS[ordering]),
             api_prefix=links.api_prefix,
@@ -60,30 +70,35 @@ def csv_stream(queryset: EventQuerySet, ordering: str, links: Links) -> Iterator
             web_suffix=links.web_suffix,
         )
         return
-    events = _events(event_list(queryset, ordering=ordering))
+    events = _events(list_rows(queryset, ordering=ordering, as_of=as_of), as_of)
     yield from _batched(
         csv_lines(csv_row(event_dict(event, links)) for event in events)
     )
 
 
 def jsonl_stream(
-    queryset: EventQuerySet, ordering: str, links: Links
+    queryset: QuerySet,
+    ordering: str,
+    links: Links,
+    as_of: dt.datetime | None = None,
 ) -> Iterator[bytes]:
-    events = _events(event_list(queryset, ordering=ordering))
+    events = _events(list_rows(queryset, ordering=ordering, as_of=as_of), as_of)
     yield from _batched(json_line(event_dict(event, links)) for event in events)
 
 
 def export_response(
-    queryset: EventQuerySet,
+    queryset: QuerySet,
     *,
     ordering: str,
     fmt: str,
     links: Links,
     head: bool = False,
+    as_of: dt.datetime | None = None,
 ) -> StreamingHttpResponse:
-    """Every event of `queryset`, in `ordering`, as a streamed download."""
+    """Every event of `queryset`, in `ordering`, as a streamed download;
+    `queryset` holds history rows (selectors.asof) when `as_of` is given."""
     stream = {"csv": csv_stream, "jsonl": jsonl_stream}[fmt]
-    body = iter(()) if head else stream(queryset, ordering, links)
+    body = iter(()) if head else stream(queryset, ordering, links, as_of)
     response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="events.{fmt}"'
     return response

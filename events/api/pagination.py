@@ -100,13 +100,14 @@ def page_size(params: Mapping[str, Sequence[str]]) -> int:
 def _beyond(cursor: Cursor) -> Q:
     """Rows after the cursor in the direction of travel. `field <= v` is
     implied by the OR but spelled out so the database starts an index range
-    scan at the cursor instead of filtering from one end."""
+    scan at the cursor instead of filtering from one end. `id` rather than
+    `pk`: on history rows (`?as_of=`) the event's id is not the primary key."""
     first = ORDERINGS[cursor.ordering][0]
     field = first.lstrip("-")
     descending = first.startswith("-") != cursor.backwards
     op, strict = ("lt", "lte") if descending else ("gt", "gte")
     return Q(**{f"{field}__{strict}": cursor.value}) & (
-        Q(**{f"{field}__{op}": cursor.value}) | Q(**{f"pk__{op}": cursor.pk})
+        Q(**{f"{field}__{op}": cursor.value}) | Q(**{f"id__{op}": cursor.pk})
     )
 
 

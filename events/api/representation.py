@@ -69,25 +69,37 @@ class Links:
         prefix, _, suffix = web.partition(str(_ZERO))
         return cls(api_prefix=api, web_prefix=prefix, web_suffix=suffix)
 
-    def api(self, public_id: uuid.UUID) -> str:
+    def api(self, public_id: uuid.UUID | str) -> str:
         return f"{self.api_prefix}{public_id}/"
 
-    def web(self, public_id: uuid.UUID) -> str:
+    def web(self, public_id: uuid.UUID | str) -> str:
         return f"{self.web_prefix}{public_id}{self.web_suffix}"
+
+    def notice(self, pk: int) -> str:
+        """A notice of the registry in the API (/api/v1/notices/<id>/)."""
+        return f"{self.api_prefix.removesuffix('events/')}notices/{pk}/"
+
+    def target(self, pk: int) -> str:
+        """A target in the API (/api/v1/targets/<id>/, beside the events)."""
+        return f"{self.api_prefix.removesuffix('events/')}targets/{pk}/"
 
 
 def event_dict(event: ApiEvent, links: Links) -> dict[str, Any]:
     """The event as the API shows it."""
     row = event.row
+    public_id = str(row.public_id)
     return {
-        "id": str(row.public_id),
-        "url": links.api(row.public_id),
-        "web_url": links.web(row.public_id),
+        "id": public_id,
+        "url": links.api(public_id),
+        "web_url": links.web(public_id),
         "status": row.status,
         "platform": {"slug": row.platform_slug, "name": row.platform_name},
         "target": row.target,
         "target_type": row.target_type,
         "target_url": row.target_url,
+        "target_ref": None
+        if row.target_ref_id is None
+        else {"id": row.target_ref_id, "url": links.target(row.target_ref_id)},
         "authority": None
         if row.authority_slug is None
         else {
@@ -104,6 +116,9 @@ def event_dict(event: ApiEvent, links: Links) -> dict[str, Any]:
         else format_partial_date(row.ended_on, row.ended_on_precision),
         "notice_text": row.notice_text,
         "notice_language": row.notice_language,
+        "notice": None
+        if row.notice_id is None
+        else {"id": row.notice_id, "url": links.notice(row.notice_id)},
         "summary": row.summary,
         "sources": event.sources,
         "published_at": timestamp(row.published_at),

@@ -46,6 +46,17 @@ FILTERS = [
     _repeatable("action", "What was done.", enum=Action.values),
     _repeatable("target_type", "What was targeted.", enum=TargetType.values),
     _repeatable(
+        "target",
+        "Target id (see /api/v1/targets/): the events of its lifecycle.",
+        pattern="^[0-9]+$",
+    ),
+    _repeatable(
+        "notice",
+        "Notice id (see /api/v1/notices/): the events that showed that notice. "
+        "An unknown id is a 400.",
+        pattern="^[0-9]+$",
+    ),
+    _repeatable(
         "status",
         "Only with a token allowed to view drafts (else 400).",
         enum=Status.values,
@@ -116,6 +127,12 @@ ERRORS = {
 }
 NOT_FOUND = {
     404: OpenApiResponse(ErrorSerializer, description="Unknown or not visible.")
+}
+MOVED = {
+    301: OpenApiResponse(
+        description="The event was merged into another; Location is the "
+        "survivor's URL (only when the client may see the survivor)."
+    )
 }
 WRITE_ERRORS = {
     **ERRORS,

@@ -28,6 +28,16 @@ class AuthorityRefSerializer(serializers.Serializer):
     country = serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2")
 
 
+class NoticeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The notice's id in the registry.")
+    url = serializers.URLField(help_text="The notice in the API.")
+
+
+class TargetRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+
+
 class SourceSerializer(serializers.Serializer):
     url = serializers.URLField()
     title = serializers.CharField(allow_blank=True)
@@ -48,6 +58,11 @@ class EventSerializer(serializers.Serializer):
     target = serializers.CharField()
     target_type = serializers.ChoiceField(TargetType.choices)
     target_url = serializers.CharField(allow_blank=True)
+    target_ref = TargetRefSerializer(
+        allow_null=True,
+        help_text="The target this event is grouped under (its lifecycle); "
+        "see /api/v1/targets/.",
+    )
     authority = AuthorityRefSerializer(allow_null=True)
     country = serializers.CharField(help_text="ISO 3166-1 alpha-2")
     action = serializers.ChoiceField(Action.choices)
@@ -58,6 +73,11 @@ class EventSerializer(serializers.Serializer):
     )
     notice_text = serializers.CharField(allow_blank=True)
     notice_language = serializers.CharField(allow_blank=True)
+    notice = NoticeRefSerializer(
+        allow_null=True,
+        help_text="The registry notice this text is a wording of (matched "
+        "automatically or by a curator); null if none.",
+    )
     summary = serializers.CharField(allow_blank=True)
     sources = SourceSerializer(many=True)
     published_at = serializers.DateTimeField(allow_null=True)
@@ -124,18 +144,27 @@ class PartialDateInput(serializers.CharField):
             raise serializers.ValidationError(str(exc)) from None
 
 
+class SlugReference(serializers.SlugRelatedField):
+    """A platform or authority named by its slug. Text a slug cannot be
+    (a NUL byte, which PostgreSQL refuses in any string) is an invalid value,
+    not a database error."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or "\x00" in data or len(data) > 150:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class EventWriteSerializer(serializers.Serializer):
     """A draft as curators write it. `status` and the record fields are not
     writable: status changes through the submit/publish/reject/unpublish
     endpoints. A precision, when given, must agree with the date as written."""
 
-    platform = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Platform.objects.all()
-    )
+    platform = SlugReference(slug_field="slug", queryset=Platform.objects.all())
     target = serializers.CharField(max_length=500)
     target_type = serializers.ChoiceField(TargetType.choices)
     target_url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
-    authority = serializers.SlugRelatedField(
+    authority = SlugReference(
         slug_field="slug",
         queryset=Authority.objects.all(),
         required=False,

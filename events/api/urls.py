@@ -2,14 +2,18 @@
 
 from django.urls import path
 
+from events.api.views.changes import ChangeListView
 from events.api.views.docs import DocsView, SchemaView
 from events.api.views.events import EventDetailView, EventListView
+from events.api.views.notices import NoticeDetailView, NoticeListView
 from events.api.views.reference import (
     AuthorityListView,
     CountryListView,
     PlatformListView,
     StatsView,
 )
+from events.api.views.releases import ReleaseDetailView, ReleaseListView
+from events.api.views.targets import TargetDetailView, TargetListView
 from events.api.views.transitions import (
     EventPublishView,
     EventRejectView,
@@ -38,9 +42,16 @@ urlpatterns = [
         name="event-unpublish",
     ),
     path("platforms/", PlatformListView.as_view(), name="platform-list"),
+    path("notices/", NoticeListView.as_view(), name="notice-list"),
+    path("notices/<str:pk>/", NoticeDetailView.as_view(), name="notice-detail"),
     path("authorities/", AuthorityListView.as_view(), name="authority-list"),
     path("countries/", CountryListView.as_view(), name="country-list"),
     path("stats/", StatsView.as_view(), name="stats"),
+    path("targets/", TargetListView.as_view(), name="target-list"),
+    path("targets/<str:pk>/", TargetDetailView.as_view(), name="target-detail"),
+    path("changes/", ChangeListView.as_view(), name="change-list"),
+    path("releases/", ReleaseListView.as_view(), name="release-list"),
+    path("releases/<str:number>/", ReleaseDetailView.as_view(), name="release-detail"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
 ]

@@ -4,7 +4,49 @@ import django.core.validators
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Curators keep the registry (notices, their wordings); editors may also delete
+# a notice (its events lose the link and are matched again).
+CURATOR_NOTICE_PERMISSIONS = [
+    "view_notice",
+    "add_notice",
+    "change_notice",
+    "view_noticevariant",
+    "add_noticevariant",
+    "change_noticevariant",
+    "delete_noticevariant",
+]
+EDITOR_NOTICE_PERMISSIONS = [*CURATOR_NOTICE_PERMISSIONS, "delete_notice"]
+
+
+def grant_notice_permissions(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in (
+        ("Curators", CURATOR_NOTICE_PERMISSIONS),
+        ("Editors", EDITOR_NOTICE_PERMISSIONS),
+    ):
+        permissions = Permission.objects.filter(
+            content_type__app_label="events", codename__in=codenames
+        )
+        for group in Group.objects.filter(name=name):
+            group.permissions.add(*permissions)
+
+
+def revoke_notice_permissions(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="events", codename__in=EDITOR_NOTICE_PERMISSIONS
+    )
+    for group in Group.objects.filter(name__in=["Curators", "Editors"]):
+        group.permissions.remove(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -167,4 +209,5 @@ class Migration(migrations.Migration):
             model_name='noticevariant',
             constraint=models.UniqueConstraint(fields=('notice', 'fingerprint'), name='noticevariant_unique'),
         ),
+        migrations.RunPython(grant_notice_permissions, revoke_notice_permissions),
     ]

@@ -3,7 +3,76 @@
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Events per batch of the backfill: memory stays bounded on a large record, and
+# each batch costs a handful of queries.
+BACKFILL_BATCH = 2000
+
+
+def backfill_targets(apps, schema_editor):
+    """Link every existing event to its target, in batches of ids (a keyset
+    walk, so each batch is an index range scan). The same rule as every later
+    write (events.services.targets), run on the historical models."""
+    from events.services.targets import assign_targets
+
+    Event = apps.get_model("events", "Event")
+    Target = apps.get_model("events", "Target")
+    events = Event._default_manager
+    last = 0
+    while True:
+        ids = list(
+            events.filter(pk__gt=last, target_ref__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BACKFILL_BATCH]
+        )
+        if not ids:
+            return
+        assign_targets(Event, Target, ids)
+        last = ids[-1]
+
+
+# A target's published events in date order: its lifecycle
+# (events.selectors.targets.target_lifecycles), and the "no later published
+# event of the same target" probe that finds each target's latest event for
+# /blocked-now/ and /api/v1/targets/ (latest_events). On PostgreSQL only, as
+# 0008's trigram index: SQLite rebuilds a table on many schema changes and
+# keeps only the indexes Event's Meta declares (the record's, not this
+# feature's), so there the foreign key's index serves, which is fine at its
+# scale.
+LIFECYCLE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS event_target_lifecycle ON events_event "
+    "(target_ref_id, date, id) WHERE status = 'published'"
+)
+
+
+def create_lifecycle_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(LIFECYCLE_INDEX)
+
+
+def drop_lifecycle_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS event_target_lifecycle")
+
+
+# Curators and editors fix the grouping: rename, merge (events.admin.targets).
+TARGET_PERMISSIONS = ["view_target", "change_target"]
+
+
+def grant_target_permissions(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="events", codename__in=TARGET_PERMISSIONS
+    )
+    for group in Group.objects.filter(name__in=["Curators", "Editors"]):
+        group.permissions.add(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -54,6 +123,16 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddField(
+            model_name='target',
+            name='merged_into',
+            field=models.ForeignKey(blank=True, editable=False, help_text='Set when a curator merged this target into another.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='absorbed', to='events.target'),
+        ),
+        migrations.AddField(
+            model_name='historicaltarget',
+            name='merged_into',
+            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='Set when a curator merged this target into another.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.target'),
+        ),
+        migrations.AddField(
             model_name='event',
             name='target_ref',
             field=models.ForeignKey(blank=True, editable=False, help_text='The target this event belongs to, grouped by its lifecycle.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='events.target'),
@@ -67,4 +146,7 @@ class Migration(migrations.Migration):
             model_name='target',
             constraint=models.UniqueConstraint(fields=('platform', 'target_type', 'key'), name='target_natural_key'),
         ),
+        migrations.RunPython(create_lifecycle_index, drop_lifecycle_index),
+        migrations.RunPython(grant_target_permissions, migrations.RunPython.noop),
+        migrations.RunPython(backfill_targets, migrations.RunPython.noop, elidable=False),
     ]

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 ('reason', models.TextField(blank=True)),
                 ('absorbed_status', models.CharField(help_text="The absorbed event's status before the merge.", max_length=10)),
                 ('moved_source_ids', models.JSONField(blank=True, default=list)),
+                ('notice_taken', models.BooleanField(default=False, help_text="The survivor had no notice and took the absorbed event's.")),
                 ('split_at', models.DateTimeField(blank=True, null=True)),
                 ('absorbed', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_out', to='events.event')),
                 ('split_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -4,6 +4,84 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Exists, F, Max, OuterRef, Subquery
+
+CHUNK = 1000
+
+
+def _fix_history_updated_at(apps):
+    """Rows written before history kept updated_at got the migration's time:
+    the save's own time is the nearest known value, and an event's latest row
+    takes its current updated_at, so that as_of now equals the live record."""
+    Event = apps.get_model("events", "Event")
+    HistoricalEvent = apps.get_model("events", "HistoricalEvent")
+    HistoricalEvent.objects.update(updated_at=F("history_date"))
+    latest = (
+        HistoricalEvent.objects.order_by()
+        .values("id")
+        .annotate(last=Max("history_id"))
+        .values("last")
+    )
+    current = Event.objects.filter(pk=OuterRef("id"))
+    HistoricalEvent.objects.filter(history_id__in=latest).filter(
+        Exists(current)
+    ).update(updated_at=Subquery(current.values("updated_at")[:1]))
+
+
+def _backfill_history(apps, name, date_of, related=()):
+    """A first history row for each row that has none (the gazetteer seed
+    wrote none), so that as_of finds every platform, authority, event and
+    source."""
+    model = apps.get_model("events", name)
+    history = apps.get_model("events", f"Historical{name}")
+    missing = (
+        model.objects.exclude(pk__in=history.objects.values("id"))
+        .select_related(*related)
+        .order_by("pk")
+    )
+    fields = [field.attname for field in model._meta.concrete_fields]
+    rows = []
+    for row in missing.iterator(chunk_size=CHUNK):
+        rows.append(
+            history(
+                **{field: getattr(row, field) for field in fields},
+                history_date=date_of(row),
+                history_type="+",
+                history_change_reason="recorded when the change log began",
+            )
+        )
+        if len(rows) >= CHUNK:
+            history.objects.bulk_create(rows)
+            rows = []
+    history.objects.bulk_create(rows)
+
+
+def _log_published(apps):
+    """The change log starts with every event published now, in id order."""
+    Event = apps.get_model("events", "Event")
+    EventChange = apps.get_model("events", "EventChange")
+    published = Event.objects.filter(status="published").order_by("pk")
+    rows = []
+    for public_id in published.values_list("public_id", flat=True).iterator(
+        chunk_size=CHUNK
+    ):
+        rows.append(EventChange(event_public_id=public_id, kind="published"))
+        if len(rows) >= CHUNK:
+            EventChange.objects.bulk_create(rows)
+            rows = []
+    EventChange.objects.bulk_create(rows)
+
+
+def start_change_log(apps, schema_editor):
+    _fix_history_updated_at(apps)
+    now = django.utils.timezone.now()
+    _backfill_history(apps, "Platform", lambda row: now)
+    _backfill_history(apps, "Authority", lambda row: now)
+    _backfill_history(apps, "Event", lambda row: row.created_at)
+    _backfill_history(
+        apps, "Source", lambda row: row.event.created_at, related=("event",)
+    )
+    _log_published(apps)
 
 
 class Migration(migrations.Migration):
@@ -34,4 +112,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['event_public_id', 'id'], name='eventchange_event')],
             },
         ),
+        migrations.RunPython(start_change_log, migrations.RunPython.noop),
     ]

@@ -2,7 +2,37 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+# Editors cut releases and see them in the admin.
+EDITOR_PERMISSIONS = ["view_release", "cut_release"]
+
+
+def grant(apps, schema_editor):
+    # Permissions are normally created after all migrations; make sure the
+    # ones this migration hands out exist already.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="events", codename__in=EDITOR_PERMISSIONS
+    )
+    for group in Group.objects.filter(name="Editors"):
+        group.permissions.add(*permissions)
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="events", codename__in=EDITOR_PERMISSIONS
+    )
+    for group in Group.objects.filter(name="Editors"):
+        group.permissions.remove(*permissions)
 
 
 class Migration(migrations.Migration):
@@ -34,6 +64,10 @@ class Migration(migrations.Migration):
                 ('jsonl_file', models.CharField(blank=True, max_length=300)),
                 ('jsonl_sha256', models.CharField(blank=True, max_length=64)),
                 ('jsonl_bytes', models.BigIntegerField(blank=True, null=True)),
+                ('manifest_sha256', models.CharField(blank=True, max_length=64)),
+                ('manifest_bytes', models.BigIntegerField(blank=True, null=True)),
+                ('changelog_sha256', models.CharField(blank=True, max_length=64)),
+                ('changelog_bytes', models.BigIntegerField(blank=True, null=True)),
                 ('published_at', models.DateTimeField(blank=True, null=True)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
             ],
@@ -42,4 +76,5 @@ class Migration(migrations.Migration):
                 'permissions': [('cut_release', 'Can cut dataset releases')],
             },
         ),
+        migrations.RunPython(grant, revoke),
     ]

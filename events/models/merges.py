@@ -25,6 +25,11 @@ class EventMerge(models.Model):
         max_length=10, help_text=_("The absorbed event's status before the merge.")
     )
     moved_source_ids = models.JSONField(default=list, blank=True)
+    # A split gives the notice back only if the survivor took it in the merge.
+    notice_taken = models.BooleanField(
+        default=False,
+        help_text=_("The survivor had no notice and took the absorbed event's."),
+    )
     split_at = models.DateTimeField(null=True, blank=True)
     split_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from events.choices import ReleaseState
 
+FILE_PREFIX = "tracker-events-r"
+# The files of a release by kind: the data twice, the per-event checksums and
+# the ids added, changed and removed since the previous release.
+FILE_SUFFIXES = {
+    "csv": "csv",
+    "jsonl": "jsonl",
+    "manifest": "manifest.tsv",
+    "changelog": "changelog.json",
+}
+
 
 class Release(models.Model):
     """A numbered, frozen snapshot of the published record with checksums."""
@@ -42,6 +52,10 @@ class Release(models.Model):
     jsonl_file = models.CharField(max_length=300, blank=True)
     jsonl_sha256 = models.CharField(max_length=64, blank=True)
     jsonl_bytes = models.BigIntegerField(null=True, blank=True)
+    manifest_sha256 = models.CharField(max_length=64, blank=True)
+    manifest_bytes = models.BigIntegerField(null=True, blank=True)
+    changelog_sha256 = models.CharField(max_length=64, blank=True)
+    changelog_bytes = models.BigIntegerField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -50,3 +64,7 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"Release {self.number}"
+
+    def file_name(self, kind: str) -> str:
+        """The name of one of its files (a key of FILE_SUFFIXES)."""
+        return f"{FILE_PREFIX}{self.number}.{FILE_SUFFIXES[kind]}"

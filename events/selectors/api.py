@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import orjson
 from django.db import connection, connections
 from django.db.models import Count, F, Func, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -30,6 +30,7 @@ from events.models import (
     Source,
     StatusChange,
 )
+from events.selectors.page_rows import EventRowIterable
 
 # ordering parameter → a unique key, so that keyset pages never skip or repeat.
 ORDERINGS: dict[str, tuple[str, str]] = {
@@ -63,6 +64,7 @@ EVENT_COLUMNS = (
     "target",
     "target_type",
     "target_url",
+    "target_ref_id",
     "authority_slug",
     "authority_name",
     "authority_country",
@@ -74,6 +76,7 @@ EVENT_COLUMNS = (
     "ended_on_precision",
     "notice_text",
     "notice_language",
+    "notice_id",
     "summary",
     "published_at",
     "updated_at",
@@ -97,7 +100,8 @@ def utc_timestamp(value: dt.datetime | None) -> str | None:
     """UTC, ISO 8601, always with microseconds: '2024-05-01T12:00:00.000000Z'."""
     if value is None:
         return None
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat() is several times faster than strftime(); it ends in +00:00.
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 class ApiEvent(NamedTuple):
@@ -122,7 +126,7 @@ def with_sources(rows: Sequence[Any]) -> list[ApiEvent]:
     """The rows with their sources: read with them on PostgreSQL, in one more
     query elsewhere."""
     if rows and hasattr(rows[0], "sources_json"):
-        return [ApiEvent(row, json.loads(row.sources_json)) for row in rows]
+        return [ApiEvent(row, orjson.loads(row.sources_json)) for row in rows]
     by_event: dict[int, list[dict[str, Any]]] = {row.id: [] for row in rows}
     if by_event:
         sources = (
@@ -150,8 +154,12 @@ def iterate_with_sources(rows: QuerySet, *, chunk_size: int) -> Iterator[ApiEven
 
 
 def event_list(queryset: EventQuerySet, *, ordering: str) -> QuerySet:
-    """Rows of `queryset` in the order named by `ordering` (see ORDERINGS)."""
-    return event_rows(queryset).order_by(*ORDERINGS[ordering])
+    """Rows of `queryset` (as event_rows gives them) in the order named by
+    `ordering` (see ORDERINGS). A page of them is read with a SELECT compiled
+    once (events/selectors/page_rows.py)."""
+    rows = queryset.order_by(*ORDERINGS[ordering])
+    rows._iterable_class = EventRowIterable
+    return rows
 
 
 def event_get(public_id: uuid.UUID, *, all_statuses: bool) -> ApiEvent:

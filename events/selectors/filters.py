@@ -20,12 +20,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db import connection
+from django.db.models import Model, Q
 from django_countries import countries
 
 from events.choices import Action, DatePrecision, Status, TargetType
 from events.dates import PartialDateError, parse_partial_date, period_end
-from events.models import Authority, Event, EventQuerySet, Platform
+from events.models import Authority, Event, EventQuerySet, Notice, Platform
 from events.selectors.search import SearchQueryError, search_events, search_terms
 
 MAX_VALUES = 50
@@ -50,6 +51,8 @@ class EventFilters:
     authority: tuple[str, ...] = ()
     action: tuple[str, ...] = ()
     target_type: tuple[str, ...] = ()
+    target: tuple[int, ...] = ()  # target ids (events.models.Target)
+    notice: tuple[int, ...] = ()  # notice ids (events.models.Notice)
     status: tuple[str, ...] = ()
     date_after: dt.date | None = None  # first day of the period given
     date_before: dt.date | None = None  # last day of the period given
@@ -142,6 +145,20 @@ def _date_end(text: str) -> dt.date:
         raise ValueError(str(exc)) from None
 
 
+def _target_id(text: str) -> int:
+    text = _not_empty(text)
+    if not (text.isascii() and text.isdigit() and len(text) <= 18 and int(text)):
+        raise ValueError(f"{text!r} is not a target id (see /api/v1/targets/)")
+    return int(text)
+
+
+def _notice_id(text: str) -> int:
+    text = _not_empty(text)
+    if not (text.isascii() and text.isdigit() and len(text) <= 18 and int(text)):
+        raise ValueError(f"{text!r} is not a notice id (see /api/v1/notices/)")
+    return int(text)
+
+
 def _boolean(text: str) -> bool:
     try:
         return _BOOLEANS[text.strip().lower()]
@@ -176,6 +193,8 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "authority": _slug,
     "action": _choice(Action.values),
     "target_type": _choice(TargetType.values),
+    "target": _target_id,
+    "notice": _notice_id,
     "status": _choice(Status.values),
     "date_after": _date_start,
     "date_before": _date_end,
@@ -185,7 +204,16 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "updated_after": _timestamp,
 }
 REPEATABLE = frozenset(
-    {"platform", "country", "authority", "action", "target_type", "status"}
+    {
+        "platform",
+        "country",
+        "authority",
+        "action",
+        "target_type",
+        "target",
+        "notice",
+        "status",
+    }
 )
 FILTER_NAMES = tuple(PARSERS)
 
@@ -205,16 +233,40 @@ def _known_ids(
     model: type[Model], name: str, slugs: tuple[str, ...], public_only: bool
 ) -> list[int]:
     """Ids of the named rows; unknown slugs are a FilterError. For the public a
-    platform or authority exists only through a published event."""
-    rows = model._default_manager.filter(slug__in=slugs)
-    if public_only:
-        published = Event.objects.published().filter(**{name: OuterRef("pk")})
-        rows = rows.filter(Exists(published))
-    found = dict(rows.values_list("slug", "pk"))
+    platform or authority exists only through a published event. In SQL: the
+    ORM takes longer to build this query (with EXISTS) than the database to
+    run it, on a list request that otherwise costs a few milliseconds."""
+    # Table and column names come from the models; every value is bound.
+    quote = connection.ops.quote_name
+    events, column = quote(Event._meta.db_table), Event._meta.get_field(name).column
+    published = (
+        f"AND EXISTS (SELECT 1 FROM {events} e "  # noqa: S608
+        f"WHERE e.{quote(column)} = t.id AND e.status = %s)"
+        if public_only
+        else ""
+    )
+    sql = (
+        f"SELECT t.slug, t.id FROM {quote(model._meta.db_table)} t "  # noqa: S608
+        f"WHERE t.slug IN ({', '.join(['%s'] * len(slugs))}) {published}"
+    )
+    params = [*slugs, Status.PUBLISHED.value] if public_only else list(slugs)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = dict(cursor.fetchall())
     unknown = [slug for slug in slugs if slug not in found]
     if unknown:
         raise FilterError({name: f"no {name} has the slug {', '.join(unknown)}"})
     return list(found.values())
+
+
+def _known_notices(ids: tuple[int, ...]) -> list[int]:
+    """The given notice ids; unknown ones are a FilterError. The registry is
+    public, so a notice exists for everyone, whatever its events."""
+    found = set(Notice.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    unknown = [str(pk) for pk in ids if pk not in found]
+    if unknown:
+        raise FilterError({"notice": f"no notice has the id {', '.join(unknown)}"})
+    return list(found)
 
 
 def filter_events(
@@ -231,6 +283,10 @@ def filter_events(
     for name in ("country", "action", "target_type", "status"):
         if chosen := getattr(filters, name):
             queryset = queryset.filter(**{f"{name}__in": chosen})
+    if filters.target:
+        queryset = queryset.filter(target_ref__in=filters.target)
+    if filters.notice:
+        queryset = queryset.filter(notice_id__in=_known_notices(filters.notice))
     if filters.date_before:
         queryset = queryset.filter(date__lte=filters.date_before)
     if filters.date_after:

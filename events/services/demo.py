@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -13,8 +14,13 @@ from django.db import transaction
 from events.interchange import open_text, read_rows
 from events.models import Authority, Platform
 from events.services.imports import ImportReport, events_import
+from events.services.notice_curation import notices_rematch
+from events.services.notice_seed import SeedReport, notices_seed
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+# The OONI / Citizen Lab fingerprint lists, when the shared corpus sits beside
+# the clone (as in development and CI); the registry is seeded without them else.
+CORPUS_DATASETS = settings.BASE_DIR.parent / "shared" / "corpus" / "datasets"
 DEMO_ACCOUNTS = {
     # username: (password, group); for local demos only, refused in production.
     "curator": ("curator-demo-password", "Curators"),
@@ -26,6 +32,7 @@ DEMO_ACCOUNTS = {
 class DemoResult:
     report: ImportReport
     accounts: dict[str, str]
+    notices: SeedReport
 
 
 def _upsert_keeping_aliases(
@@ -52,10 +59,11 @@ def demo_load() -> DemoResult:
     ):
         for item in items:
             _upsert_keeping_aliases(model, item)
-    with open(DEMO_DIR / "events.jsonl", "rb") as binary:
-        report = events_import(
-            rows=read_rows(open_text(binary), "jsonl"), note="demo data"
-        )
+    fingerprints = CORPUS_DATASETS if CORPUS_DATASETS.is_dir() else None
+    notices = notices_seed(fingerprints_dir=fingerprints)
+    # The text wrapper is closed too: left to the garbage collector, it warns.
+    with open(DEMO_DIR / "events.jsonl", "rb") as binary, open_text(binary) as text:
+        report = events_import(rows=read_rows(text, "jsonl"), note="demo data")
     accounts = {}
     for username, (password, group) in DEMO_ACCOUNTS.items():
         user, created = get_user_model().objects.get_or_create(
@@ -66,4 +74,6 @@ def demo_load() -> DemoResult:
             user.save()
         user.groups.add(Group.objects.get(name=group))
         accounts[username] = password
-    return DemoResult(report=report, accounts=accounts)
+    # Events imported before the registry had their notices are matched now.
+    notices_rematch()
+    return DemoResult(report=report, accounts=accounts, notices=notices)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from events.choices import Action, DatePrecision, ItemOutcome, Status, TargetType
 from events.ingest.types import Candidate, Guess
@@ -184,7 +185,9 @@ def item_to_event(
         return Outcome(
             ItemOutcome.ATTACHED, "same platform, target and action", duplicate
         )
-    event._change_reason = f"draft from feed {feed.name}"  # type: ignore[attr-defined]
+    # simple-history's reason column holds 100 characters; feed names 200.
+    reason = Truncator(f"draft from feed {feed.name}").chars(100)
+    event._change_reason = reason  # type: ignore[attr-defined]
     event.save()
     _add_source(event, item, feed)
     StatusChange.objects.create(

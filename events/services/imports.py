@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -32,6 +33,7 @@ from events.models import (
     normalise_alias,
 )
 from events.services.gazetteer import Gazetteer
+from events.services.history_sync import events_history_recorded
 from events.services.record_hooks import events_written
 
 # Namespace of the ids derived from natural keys; never change it.
@@ -225,7 +227,8 @@ class _Importer:
                 current.updated_at = self.now
                 to_update.append(current)
             prepared.event = current
-        reason = f"import: {self.note}" if self.note else "import"
+        # simple-history's reason column holds 100 characters.
+        reason = Truncator(f"import: {self.note}" if self.note else "import").chars(100)
         if to_create:
             created = bulk_create_with_history(
                 to_create, Event, default_user=self.user, default_change_reason=reason
@@ -262,6 +265,8 @@ class _Importer:
         )
         updated_ids = {e.pk for e in to_update} | sources_changed
         created_ids = {e.pk for e in to_create}
+        # Bulk writes send no signal: say which history rows are this batch's.
+        events_history_recorded(event_ids={e.pk for e in to_update} | created_ids)
         events_written(event_ids=updated_ids | created_ids)
         self.report.created += len(created_ids)
         self.report.updated += len(updated_ids - created_ids)

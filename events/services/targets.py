@@ -1,11 +1,181 @@
-"""Targets: group events about the same account, site or app (lifecycles)."""
+"""Targets: group events about the same account, site or app (lifecycles).
+
+Every write to events ends in `events_assign_targets` (through
+events.services.record_hooks.events_written). The rule it applies:
+
+- An event belongs to the target of its natural key (platform, target type,
+  `target_key(...)`; see events/models/targets.py), created when new.
+- A target merged by a curator (events.services.target_merges) keeps its key
+  but answers for the survivor: events with that key, old and new, belong to
+  the survivor.
+- An event is moved only when the target its key resolves to is not the one
+  it is on. So re-saving an event whose target text did not change (in a way
+  the key sees) never undoes a curator's merge; editing the text to another
+  key moves the event to that key's target.
+
+A target left without events stays (its id may be cited) but no public page
+or list shows a target without a published event.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection
 
+from django.db import connections, models
+from django.db.models import Case, Q, Value, When
 
-def events_assign_targets(*, event_ids: Collection[int]) -> None:
-    """Link each event to its Target, creating targets as needed."""
-    # Filled in by the target-lifecycle work (issue #7).
-    return None
+from events.models import Event, Platform, Target
+from events.models.targets import target_key, target_name
+
+# (platform id, target type, key): the natural key of a target.
+NaturalKey = tuple[int, str, str]
+# Ids per statement: bounds the size of the SQL whatever a caller passes.
+CHUNK = 1000
+
+
+def events_assign_targets(*, event_ids: Collection[int]) -> int:
+    """Link each event to its target, creating targets as needed. A few
+    queries per 1,000 events, whatever their number of targets; returns the
+    number of events linked anew."""
+    return assign_targets(Event, Target, event_ids)
+
+
+def target_for(
+    *, platform: Platform, target_type: str, target: str, target_url: str, country: str
+) -> int:
+    """The id of the live target of an event with these fields, created if new:
+    for code that builds an event before saving it (the test factories)."""
+    fields = {
+        "target_type": target_type,
+        "target": target,
+        "target_url": target_url,
+        "country": country,
+    }
+    natural = (platform.pk, target_type, target_key(**fields))
+    names = {natural: target_name(**fields, platform=platform.name)}
+    return _resolve(Target, names)[natural]
+
+
+def assign_targets(
+    event_model: type[models.Model],
+    target_model: type[models.Model],
+    event_ids: Collection[int],
+) -> int:
+    """events_assign_targets on the given models, so that a migration can run
+    it on its historical ones."""
+    ids = sorted(set(event_ids))
+    moved = 0
+    for start in range(0, len(ids), CHUNK):
+        moved += _assign_chunk(event_model, target_model, ids[start : start + CHUNK])
+    return moved
+
+
+def _assign_chunk(
+    event_model: type[models.Model], target_model: type[models.Model], ids: list[int]
+) -> int:
+    rows = event_model._default_manager.filter(pk__in=ids).values_list(
+        "pk", "platform_id", "platform__name", "target_type", "target", "target_url",
+        "country", "target_ref_id",
+    )  # fmt: skip
+    wanted: dict[int, tuple[NaturalKey, int | None]] = {}
+    names: dict[NaturalKey, str] = {}
+    for pk, platform_id, platform, kind, text, url, country, current in rows:
+        fields = {"target_type": kind, "target": text, "target_url": url}
+        natural = (platform_id, kind, target_key(**fields, country=country))
+        wanted[pk] = (natural, current)
+        if natural not in names:
+            names[natural] = target_name(**fields, country=country, platform=platform)
+    resolved = _resolve(target_model, names)
+    moves: dict[int, list[int]] = defaultdict(list)
+    for pk, (natural, current) in wanted.items():
+        if resolved[natural] != current:
+            moves[resolved[natural]].append(pk)
+    _move(event_model, moves)
+    return sum(len(pks) for pks in moves.values())
+
+
+def _resolve(
+    target_model: type[models.Model], names: dict[NaturalKey, str]
+) -> dict[NaturalKey, int]:
+    """The id of the live target for each natural key, creating the missing
+    ones with the names given. Concurrent writers may create the same target:
+    the unique constraint keeps one, and the re-read finds it."""
+    found = _existing(target_model, names)
+    missing = [natural for natural in names if natural not in found]
+    if missing:
+        target_model._default_manager.bulk_create(
+            [
+                target_model(
+                    platform_id=platform_id,
+                    target_type=kind,
+                    key=key,
+                    name=names[(platform_id, kind, key)],
+                )
+                for platform_id, kind, key in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found |= _existing(target_model, missing)
+    return found
+
+
+def _existing(
+    target_model: type[models.Model], naturals: Collection[NaturalKey]
+) -> dict[NaturalKey, int]:
+    """One query: keys grouped by (platform, type), so that each group is an
+    index range of the natural-key constraint's index."""
+    groups: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for platform_id, kind, key in naturals:
+        groups[(platform_id, kind)].append(key)
+    condition = Q()
+    for (platform_id, kind), keys in groups.items():
+        condition |= Q(platform_id=platform_id, target_type=kind, key__in=keys)
+    rows = target_model._default_manager.filter(condition).values_list(
+        "platform_id", "target_type", "key", "pk", "merged_into_id"
+    )
+    wanted = set(naturals)
+    return {
+        (platform_id, kind, key): survivor or pk
+        for platform_id, kind, key, pk, survivor in rows
+        if (platform_id, kind, key) in wanted
+    }
+
+
+def _move(event_model: type[models.Model], moves: dict[int, list[int]]) -> None:
+    """One UPDATE for all moves, bypassing save(): no history noise, and no
+    updated_at change (the event's own fields did not change)."""
+    if not moves:
+        return
+    events = event_model._default_manager
+    if len(moves) == 1:
+        [(tid, pks)] = moves.items()
+        events.filter(pk__in=pks).update(target_ref_id=tid)
+    elif connections[events.db].vendor == "postgresql":
+        _move_by_join(event_model, moves)
+    else:
+        pks = [pk for group in moves.values() for pk in group]
+        whens = (When(pk__in=group, then=Value(tid)) for tid, group in moves.items())
+        value = Case(*whens, output_field=models.BigIntegerField())
+        events.filter(pk__in=pks).update(target_ref_id=value)
+
+
+def _move_by_join(event_model: type[models.Model], moves: dict[int, list[int]]) -> None:
+    """The moves as an UPDATE joined to a VALUES list. A CASE of one WHEN per
+    target costs PostgreSQL rows × targets comparisons: 0.14 s for a batch of
+    1,000 events about 1,000 targets, a third of a 1,000,000-row backfill;
+    the join hashes, and costs a few ms."""
+    quote = connections[event_model._default_manager.db].ops.quote_name
+    table = quote(event_model._meta.db_table)
+    column = quote(event_model._meta.get_field("target_ref").column)
+    pk = quote(event_model._meta.pk.column)
+    pairs = [(pk, tid) for tid, group in moves.items() for pk in group]
+    rows = ", ".join(["(%s, %s)"] * len(pairs))
+    # Only placeholders and names from the model reach the SQL text.
+    sql = (
+        f"UPDATE {table} SET {column} = moved.target "  # noqa: S608
+        f"FROM (VALUES {rows}) AS moved (id, target) "
+        f"WHERE {table}.{pk} = moved.id"
+    )
+    with connections[event_model._default_manager.db].cursor() as cursor:
+        cursor.execute(sql, [value for pair in pairs for value in pair])

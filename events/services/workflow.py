@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from events.choices import Status
 from events.exceptions import (
@@ -71,7 +72,10 @@ def user_may(user: User, transition: Transition) -> bool:
 
 
 def event_can_edit(*, event: Event, user: User) -> bool:
-    """Curators edit drafts and events in review; only editors touch the rest."""
+    """Curators edit drafts and events in review; only editors touch the rest.
+    A merged event is frozen for everyone (split it from its survivor first)."""
+    if event.status == Status.MERGED:
+        return False
     if not user.is_active or not user.has_perm("events.change_event"):
         return False
     if event.status in (Status.DRAFT, Status.IN_REVIEW):
@@ -115,9 +119,11 @@ def _apply(
         elif previous == Status.PUBLISHED:
             locked.published_at = None
         locked._history_user = user if user.is_authenticated else None  # type: ignore[attr-defined]
-        locked._change_reason = (  # type: ignore[attr-defined]
+        # simple-history's reason column holds 100 characters; the whole
+        # reason is kept in the StatusChange below.
+        locked._change_reason = Truncator(  # type: ignore[attr-defined]
             f"{transition.name}: {reason}" if reason else transition.name
-        )
+        ).chars(100)
         locked.save(update_fields=["status", "published_at", "updated_at"])
         StatusChange.objects.create(
             event=locked,

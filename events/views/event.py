@@ -5,15 +5,19 @@ from __future__ import annotations
 import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from events.selectors.merges import event_resolve_merged
 from events.selectors.public import public_event, related_events
 from events.templatetags.public import partial_date
 from events.views import SITE_NAME
+
+MERGED_REDIRECT_MAX_AGE = 3600  # seconds
 
 
 def api_url(event: Event) -> str:
@@ -45,6 +49,12 @@ def event_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
         event = public_event(public_id)
     except Event.DoesNotExist as exc:
+        # A merged event's address leads to the published event it became;
+        # browsers keep a 301 forever unless told, and a merge can be split.
+        if survivor := event_resolve_merged(public_id):
+            response = redirect("public:event", survivor, permanent=True)
+            patch_cache_control(response, max_age=MERGED_REDIRECT_MAX_AGE)
+            return response
         raise Http404(_("No published event has this identifier.")) from exc
     permalink = request.build_absolute_uri(
         reverse("public:event", args=[event.public_id])

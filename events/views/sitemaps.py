@@ -9,20 +9,23 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from events.models import Authority, Event, Platform
+from events.models import Authority, Event, Platform, Release, Target
+from events.selectors.notices import seen_notices
 from events.selectors.public import (
     public_authorities,
     public_countries,
     public_platforms,
     published_events,
 )
+from events.selectors.releases import ready_releases
+from events.selectors.targets import public_targets
 
 
 class HomeSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return ["public:timeline"]
+        return ["public:timeline", "public:releases"]
 
     def location(self, item: str) -> str:
         return reverse(item)
@@ -70,10 +73,47 @@ class CountrySitemap(Sitemap):
         return reverse("public:country", args=[item])
 
 
+class ReleaseSitemap(Sitemap):
+    def items(self) -> QuerySet[Release]:
+        return ready_releases().only("number", "published_at")
+
+    def location(self, item: Release) -> str:
+        return reverse("public:release", args=[item.number])
+
+    def lastmod(self, item: Release) -> dt.datetime | None:
+        return item.published_at
+
+
+class TargetSitemap(Sitemap):
+    limit = 10_000
+
+    def items(self) -> QuerySet[Target]:
+        return public_targets().order_by("id").only("id")
+
+    def location(self, item: Target) -> str:
+        return reverse("public:target", args=[item.pk])
+
+
+class NoticeSitemap(Sitemap):
+    """The registry's index and each notice a published event carried."""
+
+    def items(self) -> list[str | int]:
+        ids = seen_notices().order_by("pk").values_list("pk", flat=True)
+        return ["public:notices", *ids]
+
+    def location(self, item: str | int) -> str:
+        if isinstance(item, str):
+            return reverse(item)
+        return reverse("public:notice", args=[item])
+
+
 SITEMAPS = {
     "home": HomeSitemap,
     "events": EventSitemap,
     "platforms": PlatformSitemap,
     "countries": CountrySitemap,
     "authorities": AuthoritySitemap,
+    "targets": TargetSitemap,
+    "releases": ReleaseSitemap,
+    "notices": NoticeSitemap,
 }

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from events.choices import Action, DatePrecision, Status
+from events.models import Event
+from events.services import event_unpublish
 from tests.api.conftest import publish
 from tests.factories import AuthorityFactory, EventFactory, PlatformFactory
 
@@ -59,6 +61,20 @@ def test_countries_with_published_counts(api, record):
     rows = api.get("/api/v1/countries/").json()
     assert {row["code"]: row["count"] for row in rows} == {"CN": 2, "RU": 1, "IR": 1}
     assert rows[0]["name"] == "China"
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/platforms/", "/api/v1/authorities/", "/api/v1/countries/"]
+)
+def test_counts_are_made_once_per_version_of_the_record(
+    api, record, url, editor, django_assert_num_queries
+):
+    first = api.get(url).json()
+    with django_assert_num_queries(1):  # the record's version, not the counts
+        assert api.get(url).json() == first
+    event = Event.objects.filter(status=Status.PUBLISHED).first()
+    event_unpublish(event=event, user=editor, reason="wrong")
+    assert api.get(url).json() != first
 
 
 def test_stats_by_year(api, record):

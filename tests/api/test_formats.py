@@ -175,6 +175,12 @@ def test_served_csv_writes_the_same_bytes_as_python(api):
         title='"quoted" ünïcode',
         published_at=dt.datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC),
     )
+    SourceFactory(
+        event=events[0],
+        title="back\\slash, line\nbreak, tab\t, \x1f, \u2028 and 🙂",
+        publisher="",
+        published_at=None,
+    )
     request = RequestFactory().get("/")
     links = Links.for_request(request)
     queryset = Event.objects.published()

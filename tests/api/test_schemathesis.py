@@ -29,7 +29,9 @@ from schemathesis.specs.openapi.checks import (
 
 from events.choices import DatePrecision
 from events.services import api_token_create
+from events.services.notices import events_match_notices
 from tests.api.conftest import publish
+from tests.events.notice_support import make_notice
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +52,17 @@ APP = get_wsgi_application()
 @pytest.fixture
 def record(db, settings):
     settings.API_ANON_RATE = settings.API_USER_RATE = "1000000/min"
-    publish(country="RU", notice_text="Доступ ограничен по требованию Роскомнадзора.")
+    russian = publish(
+        country="RU", notice_text="Доступ ограничен по требованию Роскомнадзора."
+    )
+    # A registry notice that the Russian event carries (notices list and detail).
+    make_notice(
+        "Доступ ограничен по требованию Роскомнадзора.",
+        language="ru",
+        countries=["RU"],
+        variants=(("en", "Access restricted at the demand of Roskomnadzor."),),
+    )
+    events_match_notices(event_ids=[russian.pk])
     publish(
         date=dt.date(2018, 8, 1), date_precision=DatePrecision.MONTH, authority=None
     )

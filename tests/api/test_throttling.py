@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
+from rest_framework.throttling import SimpleRateThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +49,25 @@ def test_every_endpoint_is_limited(api, low_rates):
     urls = ["/api/v1/events/", "/api/v1/stats/?group_by=year", "/api/v1/schema/"]
     codes = [api.get(url).status_code for url in urls] + [api.get(urls[0]).status_code]
     assert codes[-1] == 429
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The rate limits' clock, set by the test: 10 s into a minute."""
+    now = [600_010.0]
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: now[0])
+    return now
+
+
+def test_the_limit_resets_when_the_window_ends(api, low_rates, clock):
+    assert statuses(api, 4) == [200, 200, 200, 429]
+    assert api.get("/api/v1/platforms/")["Retry-After"] == "50"
+    clock[0] += 50
+    assert statuses(api, 3) == [200, 200, 200]
+
+
+def test_requests_are_counted_once_each_whatever_the_rate(api, settings, clock):
+    settings.API_ANON_RATE = "1000/min"
+    assert statuses(api, 30) == [200] * 30
+    key = f"throttle_anon_127.0.0.1:{int(clock[0] // 60)}"
+    assert cache.get(key) == 30

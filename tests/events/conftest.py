@@ -31,3 +31,18 @@ def okex_notice() -> str:
 
 
 # Rows and their fields
+
+
+@pytest.fixture
+def pair(db):
+    """Two drafts about the same block, one source in common."""
+    platform = PlatformFactory(name="WeChat", slug="wechat")
+    from tests.events.merge_support import with_sources
+
+    survivor = with_sources(
+        "https://a.example/1", "https://shared.example/story", platform=platform
+    )
+    absorbed = with_sources(
+        "https://b.example/2", "http://www.shared.example/story/", platform=platform
+    )
+    return survivor, absorbed

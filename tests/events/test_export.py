@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from events.choices import DatePrecision, Status, TargetType
-from events.models import Authority, Event, Platform, Source
+from events.models import Authority, Event, Platform, Source, Target
 from tests.factories import (
     AuthorityFactory,
     EventFactory,
@@ -123,6 +123,7 @@ def varied_record() -> list[Event]:
 def empty_the_record() -> None:
     """What an empty database holds of the record: nothing."""
     Event.objects.all().delete()
+    Target.objects.all().delete()
     Platform.objects.all().delete()
     Authority.objects.all().delete()
     for model in (Event, Source, Platform, Authority):

@@ -160,6 +160,19 @@ def test_unpublish_records_its_reason_as_the_status_change_note(published, edito
     assert StatusChange.objects.get(event=published).note == "The source was retracted"
 
 
+def test_a_long_reason_is_kept_whole_and_shortened_only_in_the_history(
+    published, editor
+):
+    reason = "The source was retracted after the outlet's editors " * 5
+
+    event_unpublish(event=published, user=editor, reason=reason)
+
+    assert StatusChange.objects.get(event=published).note == reason.strip()
+    recorded = published.history.first().history_change_reason
+    assert len(recorded) == 100
+    assert recorded.startswith("unpublish: The source was retracted")
+
+
 def test_submit_records_an_optional_note(draft, curator):
     event_submit(event=draft, user=curator, note="Checked against Caixin")
     assert StatusChange.objects.get(event=draft).note == "Checked against Caixin"

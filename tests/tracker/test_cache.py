@@ -53,3 +53,7 @@ def test_a_failure_is_logged_and_pauses_further_attempts(unreachable, caplog):
         unreachable.get("key")
     assert time.monotonic() - started < 0.5
     assert caplog.text.count("cache unreachable") == 1
+
+
+def test_count_lets_requests_through(unreachable):
+    assert unreachable.count("counter", 60) == 0

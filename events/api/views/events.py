@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
 
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from events.api import schema
+from events.api.asof import AS_OF, as_of_param
 from events.api.base import ALL_FORMATS, ApiResponse, ApiView, single
 from events.api.exports import export_response
 from events.api.pagination import decode_cursor, keyset_page, page_links, page_size
@@ -21,18 +25,25 @@ from events.api.serializers import (
     EventSerializer,
     EventWriteSerializer,
 )
+from events.choices import Status
 from events.models import Event
 from events.selectors.api import (
     DEFAULT_ORDERING,
     ORDERINGS,
     ApiEvent,
     event_get,
-    event_list,
     record_version,
     visible_events,
-    with_sources,
+)
+from events.selectors.asof import (
+    event_as_of,
+    events_as_of,
+    filter_as_of,
+    list_rows,
+    shape_rows,
 )
 from events.selectors.filters import FILTER_NAMES, EventFilters, filter_events
+from events.selectors.merges import event_resolve_merged
 from events.services import event_create, event_update
 
 STREAMED = ("csv", "jsonl")
@@ -46,13 +57,18 @@ class EventsView(ApiView):
         writing = self.request.method not in ("GET", "HEAD", "OPTIONS")
         return [IsAuthenticated()] if writing else [AllowAny()]
 
-    def visible(self, request: Request, public_id: str) -> ApiEvent:
-        """The event if this client may see it; a 404 otherwise, malformed
-        ids included, so that nobody learns which unpublished ids exist."""
+    def visible(
+        self, request: Request, public_id: str, as_of: dt.datetime | None = None
+    ) -> ApiEvent:
+        """The event if this client may see it (as published at `as_of`, if
+        given); a 404 otherwise, malformed ids included, so that nobody
+        learns which unpublished ids exist."""
         try:
             parsed = uuid.UUID(public_id)
         except ValueError:
             raise NotFound() from None
+        if as_of is not None:
+            return event_as_of(parsed, moment=as_of)
         return event_get(parsed, all_statuses=self.sees_all_statuses)
 
     def editable(self, request: Request, public_id: str) -> Event:
@@ -72,11 +88,11 @@ class EventsView(ApiView):
 
 
 class EventListView(EventsView):
-    query_parameters = (*FILTER_NAMES, "ordering", "cursor", "page_size")
+    query_parameters = (*FILTER_NAMES, "ordering", "cursor", "page_size", "as_of")
 
     @extend_schema(
         operation_id="events_list",
-        parameters=[*schema.FILTERS, schema.ORDERING, *schema.PAGINATION],
+        parameters=[*schema.FILTERS, schema.ORDERING, *schema.PAGINATION, AS_OF],
         responses={200: EventPageSerializer, **schema.ERRORS},
         description="Events, newest first, one page at a time (keyset cursors). "
         "With format=csv or jsonl, every matching event is streamed instead.",
@@ -88,9 +104,14 @@ class EventListView(EventsView):
         ordering = single(params, "ordering", ORDERINGS, DEFAULT_ORDERING)
         fmt = request.accepted_renderer.format
         size, cursor = self._page_parameters(params, ordering, streamed=fmt in STREAMED)
-        queryset = filter_events(
-            visible_events(all_statuses=everything), filters, public_only=not everything
-        )
+        if (as_of := as_of_param(params)) is not None:
+            queryset = filter_as_of(events_as_of(as_of), filters, moment=as_of)
+        else:
+            queryset = filter_events(
+                visible_events(all_statuses=everything),
+                filters,
+                public_only=not everything,
+            )
         if response := self.not_modified(
             request, record_version(all_statuses=everything)
         ):
@@ -99,11 +120,18 @@ class EventListView(EventsView):
         if fmt in STREAMED:
             head = request.method == "HEAD"
             return export_response(
-                queryset, ordering=ordering, fmt=fmt, links=links, head=head
+                queryset,
+                ordering=ordering,
+                fmt=fmt,
+                links=links,
+                head=head,
+                as_of=as_of,
             )
-        rows = event_list(queryset, ordering=ordering)
+        rows = list_rows(queryset, ordering=ordering, as_of=as_of)
         page = keyset_page(rows, ordering=ordering, size=size, cursor=cursor)
-        results = [event_dict(event, links) for event in with_sources(page.rows)]
+        results = [
+            event_dict(event, links) for event in shape_rows(page.rows, as_of=as_of)
+        ]
         return ApiResponse(
             {**page_links(page, request.build_absolute_uri()), "results": results}
         )
@@ -147,20 +175,48 @@ class EventListView(EventsView):
 
 
 class EventDetailView(EventsView):
+    query_parameters = ("as_of",)
+
     @extend_schema(
         operation_id="events_retrieve",
-        responses={200: EventSerializer, **schema.ERRORS, **schema.NOT_FOUND},
+        parameters=[AS_OF],
+        responses={
+            200: EventSerializer,
+            **schema.MOVED,
+            **schema.ERRORS,
+            **schema.NOT_FOUND,
+        },
         description="One event; 404 for an unknown id and, without a curator's "
-        "token, for any event that is not published.",
+        "token, for any event that is not published (with as_of: that was not "
+        "published at that moment).",
     )
     def get(self, request: Request, public_id: str) -> Any:
-        self.query()
-        event = self.visible(request, public_id)
+        as_of = as_of_param(self.query())
+        try:
+            event = self.visible(request, public_id, as_of)
+        except Event.DoesNotExist:
+            if as_of is not None:  # not in the record of then, merged or not
+                raise NotFound() from None
+            return self.merged_redirect(request, uuid.UUID(public_id))
+        if event.row.status == Status.MERGED:  # curators see it; it redirects
+            return self.merged_redirect(request, event.row.public_id)
         item = event_dict(event, Links.for_request(request))
         fingerprint = json.dumps(item, sort_keys=True)
         if response := self.not_modified(request, event.row.updated_at, fingerprint):
             return response
         return self.respond(request, event, item)
+
+    def merged_redirect(
+        self, request: Request, public_id: uuid.UUID
+    ) -> HttpResponsePermanentRedirect:
+        """A merged event's id leads to its survivor (query kept) when this
+        client may see the survivor; a 404 as for any unknown id otherwise."""
+        survivor = event_resolve_merged(public_id, all_statuses=self.sees_all_statuses)
+        if survivor is None:
+            raise NotFound()
+        url = reverse("api:event-detail", args=[survivor])
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     @extend_schema(
         operation_id="events_partial_update",

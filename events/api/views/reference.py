@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 
@@ -27,15 +28,26 @@ from events.selectors.api import (
 )
 from events.selectors.filters import FILTER_NAMES, EventFilters, filter_events
 
+# Only a bound on memory: a new version of the record makes old entries
+# unreachable anyway.
+COUNTS_TIMEOUT = 3600
+
 
 class CountsView(ApiView):
+    """Counts over the whole published record (a scan of every event, some
+    hundreds of milliseconds at a million), made once per version of the
+    record and kept in the default cache, shared by every worker."""
+
     renderer_classes = ALL_FORMATS
 
     def get(self, request: Request) -> Any:
         self.query()
-        if response := self.not_modified(request, record_version(all_statuses=False)):
+        version = record_version(all_statuses=False)
+        if response := self.not_modified(request, version):
             return response
-        return ApiResponse(self.rows())
+        stamp = version.isoformat() if version else "-"
+        key = f"api:{type(self).__name__}:{stamp}"
+        return ApiResponse(cache.get_or_set(key, self.rows, COUNTS_TIMEOUT))
 
     def rows(self) -> list[dict[str, Any]]:
         raise NotImplementedError

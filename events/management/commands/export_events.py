@@ -23,8 +23,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--status",
             action="append",
-            choices=Status.values,
-            help="only events with this status (repeatable); default: all",
+            choices=[status for status in Status.values if status != Status.MERGED],
+            help="only events with this status (repeatable); default: all but "
+            "merged events, which redirect to their survivor",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -24,6 +24,10 @@ class Command(BaseCommand):
             f"Demo events: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} already there."
         )
+        self.stdout.write(
+            f"Notice registry: {result.notices.created} created, "
+            f"{result.notices.unchanged + result.notices.updated} already there."
+        )
         self.stdout.write("Demo accounts (log in at /admin/):")
         for username, password in result.accounts.items():
             self.stdout.write(f"  {username:8} password: {password}")

@@ -1,0 +1,43 @@
+"""Notices for the tests, made through the services as curators make them."""
+
+from __future__ import annotations
+
+from events.choices import NoticeKind
+from events.models import Notice, NoticeVariant, Platform
+from events.services.notices import notice_save, notice_variant_save
+
+SAUDI_BLOCKPAGE = (
+    "لمزيد من المعلومات عن خدمة الإنترنت في المملكة العربية السعودية، "
+    "يمكنك زيارة الموقع التالي"
+)
+
+
+def make_notice(
+    text: str,
+    *,
+    platform: Platform | None = None,
+    title: str = "",
+    language: str = "en",
+    kind: str = NoticeKind.PLATFORM,
+    variants: tuple[tuple[str, str], ...] = (),
+    **fields: object,
+) -> Notice:
+    """A notice with `text` as its canonical wording and (language, text)
+    variants."""
+    notice = Notice(
+        kind=kind,
+        title=title or text[:60],
+        platform=platform,
+        canonical_text=text,
+        language=language,
+        **fields,
+    )
+    notice_save(notice=notice, user=None)
+    for variant_language, wording in variants:
+        notice_variant_save(
+            variant=NoticeVariant(
+                notice=notice, text=wording, language=variant_language
+            ),
+            user=None,
+        )
+    return notice

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with two savings per request (see base.py)."""
