@@ -16,12 +16,35 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def curator(db):
+    _ensure_review_groups()
     return UserFactory(username="curator", groups=["Curators"])
 
 
 @pytest.fixture
 def editor(db):
+    _ensure_review_groups()
     return UserFactory(username="editor", groups=["Editors"])
+
+
+def _ensure_review_groups() -> None:
+    """The groups and grants the migrations made, again when a transactional
+    test's flush removed them (flush keeps permissions, not groups)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name__in=["Curators", "Editors"]).count() == 2:
+        return
+    for module, function in (
+        ("0002_review_groups", "create_groups"),
+        ("0006_feed_permissions", "grant"),
+        ("0010_notices", "grant_notice_permissions"),
+        ("0011_targets", "grant_target_permissions"),
+        ("0014_releases", "grant"),
+    ):
+        migration = importlib.import_module(f"events.migrations.{module}")
+        getattr(migration, function)(apps, None)
 
 
 @pytest.fixture
