@@ -25,6 +25,7 @@ from events.choices import DatePrecision, Status
 from events.models import (
     Authority,
     Event,
+    EventChange,
     EventQuerySet,
     Platform,
     Source,
@@ -290,6 +291,9 @@ def _version_query(all_statuses: bool) -> tuple[str, tuple]:
     parts = [
         _newest(visible_events(all_statuses=all_statuses), "updated_at"),
         _newest(StatusChange.objects.filter(from_status=Status.PUBLISHED), "at"),
+        # Every change of the public record, deletions included (a deleted
+        # event leaves no row behind for the other parts to see).
+        _newest(EventChange.objects.all(), "at"),
         _newest(Platform.history.all(), "history_date"),
         _newest(Authority.history.all(), "history_date"),
     ]
@@ -299,8 +303,9 @@ def _version_query(all_statuses: bool) -> tuple[str, tuple]:
 
 def record_version(*, all_statuses: bool) -> dt.datetime | None:
     """When the part of the record a client can see last changed: its newest
-    event change, unpublication, or platform or authority edit. One query over
-    four index lookups, whatever the size of the record."""
+    event change, unpublication, change-log entry (deletions), or platform or
+    authority edit. One query over five index lookups, whatever the size of
+    the record."""
     sql, params = _version_query(all_statuses)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
-from events.services import event_unpublish
+from events.services import event_publish, event_unpublish
 from tests.api.conftest import publish
+from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
 READS = [
@@ -56,6 +58,22 @@ def test_unpublishing_changes_the_list_validators(api, published, editor):
     assert (
         api.get("/api/v1/events/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
     )
+
+
+def test_deleting_an_older_published_event_changes_the_list_validators(
+    api, editor, admin_client
+):
+    older, newer = (SourceFactory().event for _ in range(2))
+    for event in (older, newer):
+        event_publish(event=event, user=editor)
+    first = api.get("/api/v1/events/")
+    delete_url = reverse("admin:events_event_delete", args=[older.pk])
+
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+
+    again = api.get("/api/v1/events/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert [e["id"] for e in again.json()["results"]] == [str(newer.public_id)]
 
 
 def test_renaming_a_platform_changes_the_validators(api, published):
