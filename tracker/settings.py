@@ -7,13 +7,11 @@ or `production` (refuses to start without a real secret key and allowed hosts).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.database import database_settings
 from tracker.env import env_bool, env_int, env_list, env_str
 from tracker.logconfig import logging_config
 
@@ -128,56 +126,10 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-# PostgreSQL when DATABASE_URL is set; otherwise an SQLite file in WAL mode, so
-# the web server, the worker and the scheduler can write at the same time.
+# PostgreSQL when DATABASE_URL is set; otherwise an SQLite file in WAL mode
+# (tracker/database.py).
 DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
-        )
-    }
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's, with cheaper health checks and timestamps (its docstring).
-        DATABASES["default"]["ENGINE"] = "tracker.postgresql"
-        # Parameters bound by the server, so psycopg prepares a statement run
-        # five times on a connection and PostgreSQL stops re-planning every API
-        # page. Off behind a pooler in transaction mode (prepared statements
-        # are per server connection).
-        if env_bool("DB_SERVER_SIDE_BINDING", True):
-            DATABASES["default"]["OPTIONS"] = {
-                "server_side_binding": True,
-                "prepare_threshold": 5,
-            }
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "tracker.sqlite3",
-            "OPTIONS": {
-                "timeout": 30,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=30000;"
-                ),
-            },
-        }
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so a real Celery worker process can share the
-    # test database; the pid keeps parallel runs apart.
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"tracker-test-{os.getpid()}.sqlite3")
-    }
-else:
-    # Parallel test runs on one server must not drop each other's database.
-    DATABASES["default"]["TEST"] = {
-        "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
-    }
+DATABASES = database_settings(DATABASE_URL, VAR_DIR)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
