@@ -46,3 +46,11 @@ def pair(db):
         "https://b.example/2", "http://www.shared.example/story/", platform=platform
     )
     return survivor, absorbed
+
+
+@pytest.fixture
+def releases_root(settings, tmp_path):
+    """Release files in a temporary folder; citations on the test server."""
+    settings.RELEASES_ROOT = tmp_path / "releases"
+    settings.SITE_URL = "http://testserver"
+    return settings.RELEASES_ROOT
