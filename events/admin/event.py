@@ -29,9 +29,8 @@ from events.exceptions import NotPermitted
 from events.languages import text_direction
 from events.models import Event, Source, StatusChange
 from events.services import event_can_edit
-from events.services.changes import changes_record_deleted
 from events.services.editing import event_save_from_form
-from events.services.record_hooks import events_written
+from events.services.record_hooks import events_deleted, events_written
 from events.services.workflow import Transition, user_may
 
 
@@ -214,13 +213,16 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
     def delete_model(self, request: HttpRequest, obj: Event) -> None:
         with transaction.atomic():
             super().delete_model(request, obj)
-            changes_record_deleted(public_ids=[obj.public_id])
+            events_deleted(public_ids=[obj.public_id], notice_ids=[obj.notice_id])
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
-            public_ids = list(queryset.values_list("public_id", flat=True))
+            gone = list(queryset.values_list("public_id", "notice_id"))
             super().delete_queryset(request, queryset)
-            changes_record_deleted(public_ids=public_ids)
+            events_deleted(
+                public_ids=[public_id for public_id, _ in gone],
+                notice_ids=[notice_id for _, notice_id in gone],
+            )
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not self.has_change_permission(request, obj):

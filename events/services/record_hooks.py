@@ -10,10 +10,11 @@ lifecycles and the notice registry cannot miss a path.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection
 
-from events.services.changes import changes_sync
-from events.services.notices import events_match_notices
+from events.services.changes import changes_record_deleted, changes_sync
+from events.services.notices import events_match_notices, notices_refresh_seen
 from events.services.targets import events_assign_targets
 
 
@@ -25,3 +26,13 @@ def events_written(*, event_ids: Collection[int]) -> None:
     events_assign_targets(event_ids=ids)
     events_match_notices(event_ids=ids)
     changes_sync(event_ids=ids)
+
+
+def events_deleted(
+    *, public_ids: Collection[uuid.UUID], notice_ids: Collection[int | None]
+) -> None:
+    """Call inside the deleting transaction, after the rows are gone: the
+    change log says the public ones left, and the notices they showed get
+    their first and last sightings again."""
+    changes_record_deleted(public_ids=public_ids)
+    notices_refresh_seen(notice_ids=notice_ids)

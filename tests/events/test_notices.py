@@ -333,3 +333,23 @@ def test_without_notices_a_batch_costs_one_query(django_assert_num_queries):
     events_match_notices(event_ids=[])  # compile the (empty) registry
     with django_assert_num_queries(1):
         events_match_notices(event_ids=events)
+
+
+def test_deleting_the_latest_sighting_in_the_admin_moves_last_seen_back(
+    wechat, wechat_notice, admin_client
+):
+    from django.urls import reverse
+
+    early, late = (
+        EventFactory(
+            platform=wechat, notice_text=WECHAT_ZH, date=day, status=Status.PUBLISHED
+        )
+        for day in (dt.date(2018, 3, 1), dt.date(2021, 1, 1))
+    )
+    events_match_notices(event_ids=[early.pk, late.pk])
+    delete_url = reverse("admin:events_event_delete", args=[late.pk])
+
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+
+    wechat_notice.refresh_from_db()
+    assert wechat_notice.last_seen == dt.date(2018, 3, 1)
