@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from events.models import Feed, Heartbeat, Release
+from events.selectors.releases import releases_unsent
 from events.services.feeds import (
     FeedFetchFailed,
     feed_fetch,
@@ -138,6 +141,23 @@ def cut_release(self: Task, release_id: int) -> dict[str, object]:
     except DB_TRANSIENT_ERRORS as exc:
         raise _retry_on_database_error(self, exc) from exc
     return {"release": release_id, "number": release.number, "state": release.state}
+
+
+@shared_task(name="events.dispatch_unsent_releases")
+def dispatch_unsent_releases() -> list[int]:
+    """Beat runs this every few minutes: send again the build of a release
+    that was cut while the broker was down, or whose worker was lost (after
+    the build's time limit). Returns the ids sent."""
+    stale = releases_unsent(
+        pending_for=dt.timedelta(minutes=2),
+        building_for=dt.timedelta(seconds=RELEASE_TIME_LIMIT + 600),
+    )
+    sent: list[int] = []
+    for release_id in stale:
+        if not enqueue(cut_release, release_id):
+            break
+        sent.append(release_id)
+    return sent
 
 
 # A million events with notice text are matched in some minutes.

@@ -275,6 +275,10 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "events.heartbeat", "schedule": 60.0},
     "dispatch-due-feeds": {"task": "events.dispatch_due_feeds", "schedule": 60.0},
+    "dispatch-unsent-releases": {
+        "task": "events.dispatch_unsent_releases",
+        "schedule": 300.0,
+    },
 }
 
 # --- Feed ingestion ----------------------------------------------------------

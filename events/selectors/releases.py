@@ -3,6 +3,7 @@ ready releases the public sees, their files and citations."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Iterator
@@ -13,8 +14,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from events.api.exports import CONTENT_TYPES
 from events.api.representation import Links
@@ -188,3 +190,19 @@ def release_citation(release: Release) -> Citation:
         ]
     )
     return Citation(text=text, bibtex=bibtex)
+
+
+def releases_unsent(
+    *, pending_for: dt.timedelta, building_for: dt.timedelta
+) -> list[int]:
+    """Releases whose build was probably never sent (pending for a while: the
+    broker was down when they were cut) or whose worker was lost (building
+    for longer than any build may run). Building them again is safe: the
+    build is idempotent."""
+    now = timezone.now()
+    stale = Q(state=ReleaseState.PENDING, created_at__lt=now - pending_for) | Q(
+        state=ReleaseState.BUILDING, created_at__lt=now - building_for
+    )
+    return list(
+        Release.objects.filter(stale).order_by("number").values_list("pk", flat=True)
+    )

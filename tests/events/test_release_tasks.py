@@ -3,14 +3,17 @@ failures recorded, one snapshot, a real worker, and the admin."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from unittest import mock
 
 import pytest
 from celery.exceptions import Retry
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from events.choices import ReleaseState
 from events.models import Event, Release
@@ -23,6 +26,7 @@ from tests.events.release_support import built, publish
 from tests.worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("releases_root")]
+BROKER_DOWN = KombuOperationalError("Error 111 connecting. Connection refused.")
 
 
 # --- Tasks: idempotent, retried only on transient errors, failures recorded ----
@@ -281,3 +285,52 @@ def test_admin_release_list_has_a_query_budget(
 
     with django_assert_max_num_queries(12):
         assert client.get(changelist_url("release")).status_code == 200
+
+
+# --- Builds never sent are sent again -------------------------------------------
+
+
+def _age(release: Release, **delta: float) -> None:
+    Release.objects.filter(pk=release.pk).update(
+        created_at=timezone.now() - dt.timedelta(**delta)
+    )
+
+
+def test_release_cut_while_the_broker_was_down_is_sent_again(editor):
+    from events.tasks import dispatch_unsent_releases
+
+    with (
+        mock.patch.object(cut_release, "delay", side_effect=BROKER_DOWN),
+        transaction.atomic(),
+    ):
+        stale = release_cut(user=editor, title="", notes="")
+    fresh = release_cut(user=editor, title="", notes="")
+    _age(stale, minutes=5)
+
+    with mock.patch.object(cut_release, "delay") as delay:
+        assert dispatch_unsent_releases() == [stale.pk]
+    delay.assert_called_once_with(stale.pk)
+    assert Release.objects.get(pk=fresh.pk).state == ReleaseState.PENDING
+
+
+def test_a_build_older_than_its_time_limit_is_sent_again_a_recent_one_not(editor):
+    from events.tasks import RELEASE_TIME_LIMIT, dispatch_unsent_releases
+
+    lost, running = (release_cut(user=editor, title="", notes="") for _ in range(2))
+    Release.objects.update(state=ReleaseState.BUILDING)
+    _age(lost, seconds=RELEASE_TIME_LIMIT + 700)
+    _age(running, seconds=RELEASE_TIME_LIMIT - 60)
+
+    with mock.patch.object(cut_release, "delay"):
+        assert dispatch_unsent_releases() == [lost.pk]
+
+
+def test_unsent_releases_wait_for_the_broker(editor):
+    from events.tasks import dispatch_unsent_releases
+
+    release = release_cut(user=editor, title="", notes="")
+    _age(release, minutes=5)
+
+    with mock.patch.object(cut_release, "delay", side_effect=BROKER_DOWN):
+        assert dispatch_unsent_releases() == []
+    assert Release.objects.get(pk=release.pk).state == ReleaseState.PENDING
