@@ -1,13 +1,21 @@
 """A small published record in several scripts, with unpublished events around
-it and an event whose every field carries a script-injection attempt."""
+it and an event whose every field carries a script-injection attempt; and a
+real browser for the pages (Debian's Chromium, headless, driven by Playwright).
+
+No browser is downloaded: Chromium must be installed by apt (CI does it), and
+its absence fails the browser tests rather than skipping them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from events.choices import Action, DatePrecision, Status, TargetType
 from events.models import Event
@@ -22,6 +30,8 @@ CHINESE_NOTICE = "该账号因违反相关法律法规，已被屏蔽。"
 PERSIAN_NOTICE = "دسترسی به این وب‌سایت امکان‌پذیر نمی‌باشد"
 XSS_PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
 XSS_URL = "javascript:window.__xss=1"
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 def published(**fields: object) -> Event:
@@ -153,3 +163,55 @@ def build_record() -> SimpleNamespace:
 @pytest.fixture
 def record(db) -> SimpleNamespace:
     return build_record()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    # Playwright's sync API keeps an asyncio loop in this thread, which makes
+    # Django refuse ORM calls here although none of them runs inside it.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ],
+            chromium_sandbox=False,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A desktop-sized page that fails the test on any request to another
+    origin than the live server's and on any Content-Security-Policy
+    violation."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if "Content Security Policy" in message.text or message.type == "error"
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    foreign = [url for url in requests if not url.startswith(live_server.url + "/")]
+    assert foreign == [], f"requests left the site: {foreign}"
+    # The 404 page of a missing favicon is the only error tolerated.
+    assert [p for p in problems if "404" not in p] == []
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,48 +1,27 @@
 """The public pages in a real browser: Debian's Chromium, headless, driven by
-Playwright against a live server. Screenshots go to test-artifacts/screenshots/.
-
-No browser is downloaded: Chromium must be installed by apt (CI does it), and
-its absence fails these tests rather than skipping them.
+Playwright against a live server (the fixtures are in conftest.py).
+Screenshots go to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from defusedxml import ElementTree
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
-from tests.web.conftest import CHINESE_NOTICE, PERSIAN_NOTICE, XSS_PAYLOAD, build_record
+from tests.web.conftest import (
+    CHINESE_NOTICE,
+    PERSIAN_NOTICE,
+    XSS_PAYLOAD,
+    build_record,
+    screenshot,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium"
-    # Playwright's sync API keeps an asyncio loop in this thread, which makes
-    # Django refuse ORM calls here although none of them runs inside it.
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-            ],
-            chromium_sandbox=False,
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -51,36 +30,6 @@ def site(live_server):
     record = build_record()
     record.origin = live_server.url
     return record
-
-
-@pytest.fixture
-def page(browser: Browser, site) -> Iterator[Page]:
-    """A desktop-sized page that fails the test on any request to another
-    origin and on any Content-Security-Policy violation."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    requests: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text)
-            if "Content Security Policy" in message.text or message.type == "error"
-            else None
-        ),
-    )
-    yield page
-    context.close()
-    foreign = [url for url in requests if not url.startswith(site.origin + "/")]
-    assert foreign == [], f"requests left the site: {foreign}"
-    # The 404 page of a missing favicon is the only error tolerated.
-    assert [p for p in problems if "404" not in p] == []
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def entry_titles(page: Page) -> list[str]:

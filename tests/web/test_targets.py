@@ -259,3 +259,19 @@ def test_a_drafts_url_and_wording_never_reach_the_target_page(client):
 
     assert "secret.example.org" not in html
     assert "Secretword" not in html
+
+
+def test_only_the_latest_event_of_a_target_is_marked_ongoing(client):
+    """An open block followed by a restoration is over, whatever its own
+    (missing) end date says: the event list agrees with the periods."""
+    common = {"target": "@dissident", "target_type": TargetType.ACCOUNT}
+    platform = PlatformFactory()
+    first = linked(**common, platform=platform, date=dt.date(2019, 1, 1))
+    linked(
+        **common, platform=platform, action=Action.RESTORED, date=dt.date(2020, 1, 1)
+    )
+    linked(**common, platform=platform, date=dt.date(2021, 1, 1))
+
+    html = client.get(target_url(first)).content.decode()
+
+    assert html.count("state-ongoing") == 1
