@@ -138,6 +138,18 @@ def parse_blocked_now_filters(query: QueryDict) -> TargetFilters:
 
 @rejects_invalid_queries
 def blocked_now(request: HttpRequest) -> HttpResponse:
+    if any(
+        name in request.GET and not request.GET[name].strip()
+        for name in BLOCKED_NOW_FILTERS
+    ):
+        # The form sends every field; the shareable address names only the
+        # filters in force.
+        kept = [
+            (name, value)
+            for name, value in request.GET.items()
+            if name not in BLOCKED_NOW_FILTERS or value.strip()
+        ]
+        return redirect(request.path + ("?" + urlencode(kept) if kept else ""))
     filters = parse_blocked_now_filters(request.GET)
     before, after = parse_cursors(request.GET)
     page = keyset_page(

@@ -275,3 +275,10 @@ def test_only_the_latest_event_of_a_target_is_marked_ongoing(client):
     html = client.get(target_url(first)).content.decode()
 
     assert html.count("state-ongoing") == 1
+
+
+def test_blocked_now_form_address_keeps_only_the_filters_in_force(client, mixed):
+    response = client.get("/blocked-now/?platform=&country=CN&target_type=")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/blocked-now/?country=CN"
