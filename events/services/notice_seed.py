@@ -26,6 +26,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from events.choices import NoticeKind, NoticePatternType
+from events.ingest.parse.blockpages import Fingerprint, load_fingerprints
 from events.models import Notice, NoticeVariant, Platform
 from events.services.notice_matching import normalise
 from events.services.notices import User
@@ -143,30 +144,31 @@ def _fingerprint_kind(location: str) -> str:
     return NoticeKind.BLOCKPAGE
 
 
-def _entries(document: Any, path: Path) -> list[dict[str, Any]]:
-    entries = document.get("fingerprints") if isinstance(document, dict) else document
-    if not isinstance(entries, list):
-        raise SeedError(f"{path}: expected a list of fingerprints")
-    return entries
+def _list_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SeedError(f"{path}: no such file") from exc
 
 
 def fingerprint_specs(directory: Path, report: SeedReport) -> list[_Spec]:
-    """Notices from the two OONI / Citizen Lab fingerprint lists in `directory`."""
+    """Notices from the two OONI / Citizen Lab fingerprint lists in `directory`,
+    read by the same loader as the OONI measurement parser."""
+    http_path, dns_path = (directory / name for name in FINGERPRINT_FILES)
+    try:
+        lists = load_fingerprints(_list_bytes(dns_path), _list_bytes(http_path))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SeedError(f"{directory}: not a fingerprint list ({exc})") from exc
+    dns = [fingerprint for group in lists.dns.values() for fingerprint in group]
     specs = []
     false_positives = regexps = 0
-    for name in FINGERPRINT_FILES:
-        path = directory / name
-        for entry in _entries(_read(path), path):
-            if entry.get("scope") == "fp":
-                false_positives += 1
-                continue
-            if entry.get("pattern_type") not in NoticePatternType.values:
-                regexps += 1
-                continue
-            try:
-                specs.append(_Spec(_fingerprint_notice(entry)))
-            except (KeyError, TypeError, AttributeError) as exc:
-                raise SeedError(f"{path}: an entry lacks {exc}") from exc
+    for fingerprint in [*lists.http, *dns]:
+        if fingerprint.scope == "fp":
+            false_positives += 1
+        elif fingerprint.pattern_type not in NoticePatternType.values:
+            regexps += 1
+        else:
+            specs.append(_Spec(_fingerprint_notice(fingerprint)))
     if false_positives:
         report.skip(f"{false_positives} fingerprints of known false positives")
     if regexps:
@@ -174,29 +176,24 @@ def fingerprint_specs(directory: Path, report: SeedReport) -> list[_Spec]:
     return specs
 
 
-def _fingerprint_notice(entry: dict[str, Any]) -> Notice:
-    location = entry["location_found"]
-    kind = _fingerprint_kind(location)
-    countries = sorted(
-        code.strip().upper()
-        for code in entry.get("expected_countries", "").split(",")
-        if code.strip()
-    )
-    where = [*countries, SCOPES.get(entry.get("scope", ""), "")]
+def _fingerprint_notice(fingerprint: Fingerprint) -> Notice:
+    kind = _fingerprint_kind(fingerprint.location)
+    countries = sorted(fingerprint.countries)
+    where = [*countries, SCOPES.get(fingerprint.scope, "")]
     detail = ", ".join(part for part in where if part)
     label = NoticeKind(kind).label
-    title = f"{label[0].upper()}{label[1:]} {entry['name']}"
+    title = f"{label[0].upper()}{label[1:]} {fingerprint.name}"
     return _notice(
-        origin=f"ooni:{entry['name']}",
+        origin=f"ooni:{fingerprint.name}",
         kind=kind,
         title=f"{title} ({detail})" if detail else title,
         platform_id=None,
         countries=countries,
-        canonical_text=entry["pattern"],
+        canonical_text=fingerprint.pattern,
         language="",
-        pattern=entry["pattern"],
-        pattern_type=entry["pattern_type"],
-        location=location,
+        pattern=fingerprint.pattern,
+        pattern_type=fingerprint.pattern_type,
+        location=fingerprint.location,
     )
 
 
