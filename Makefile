@@ -33,6 +33,11 @@ run: demo ## Start the tracker, a Celery worker and beat (Ctrl-C stops all)
 	$(BIN)/celery -A tracker beat --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The shared corpus: CORPUS_DIR if set, else ../shared/corpus beside this
+# checkout, else beside the checkout this one was cloned from (a local clone).
+CORPUS_DIR ?= $(firstword $(wildcard ../shared/corpus) $(wildcard $(shell git config --get remote.origin.url 2>/dev/null)/../shared/corpus))
+export CORPUS_DIR
+
 test: venv ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set), then the fault suite
 	$(BIN)/pytest -m "not faults"
 	$(MAKE) --no-print-directory faults

@@ -25,9 +25,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tracker.corpus import corpus_dir
+
 REPO = Path(__file__).resolve().parent.parent
 SET_FILE = REPO / "bench" / "extraction_set.jsonl"
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = corpus_dir()
 FIELDS = ("platform", "country", "action", "authority", "date")
 TARGETS = {
     "event_f1": 0.85,

@@ -9,9 +9,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.procs import REPO, fresh_database_env, measure
+from bench.procs import fresh_database_env, measure
+from tracker.corpus import corpus_dir
 
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = corpus_dir()
 ROUNDS = 3  # each document is ingested this many times, as separate feeds
 
 CHILD = r"""

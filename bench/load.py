@@ -19,11 +19,12 @@ from pathlib import Path
 
 from bench.gen_events import write_jsonl
 from bench.procs import REPO, fresh_database_env, measure
+from tracker.corpus import corpus_dir
 
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "32"))
 EVENTS = int(os.environ.get("BENCH_LOAD_EVENTS", "20000"))
-CORPUS_FEEDS = REPO.parent / "shared" / "corpus" / "feeds"
+CORPUS_FEEDS = corpus_dir() / "feeds"
 
 LUA = """
 local paths = {%s}

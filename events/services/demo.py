@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -16,11 +15,12 @@ from events.models import Authority, Platform
 from events.services.imports import ImportReport, events_import
 from events.services.notice_curation import notices_rematch
 from events.services.notice_seed import SeedReport, notices_seed
+from tracker.corpus import corpus_dir
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 # The OONI / Citizen Lab fingerprint lists, when the shared corpus sits beside
 # the clone (as in development and CI); the registry is seeded without them else.
-CORPUS_DATASETS = settings.BASE_DIR.parent / "shared" / "corpus" / "datasets"
+CORPUS_DATASETS = corpus_dir() / "datasets"
 DEMO_ACCOUNTS = {
     # username: (password, group); for local demos only, refused in production.
     "curator": ("curator-demo-password", "Curators"),

@@ -10,10 +10,9 @@ from django.core.management import call_command
 from events.interchange import open_text, read_rows
 from events.models import Authority, Event, Platform, Source, StatusChange
 from events.services import events_import
+from tracker.corpus import corpus_dir
 
-SEED_ARTICLE = (
-    Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seed-article.txt"
-)
+SEED_ARTICLE = corpus_dir() / "seed-article.txt"
 CCN = "https://www.ccn.com/chinese-government-blocks-cryptocurrency-exchanges"
 
 
