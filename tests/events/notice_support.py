@@ -6,6 +6,12 @@ from events.choices import NoticeKind
 from events.models import Notice, NoticeVariant, Platform
 from events.services.notices import notice_save, notice_variant_save
 
+WECHAT_EN = (
+    "The platform may have violated relevant laws and regulations after being "
+    "reviewed per users’ complaints. The account is currently blocked, and "
+    "content is not available."
+)
+WECHAT_ZH = "此账号已被屏蔽，内容无法查看"
 SAUDI_BLOCKPAGE = (
     "لمزيد من المعلومات عن خدمة الإنترنت في المملكة العربية السعودية، "
     "يمكنك زيارة الموقع التالي"

@@ -13,12 +13,11 @@ from events.models import Event
 from events.services.notice_matching import normalise
 from events.services.notices import events_match_notices
 from tests.events.import_support import import_text, jsonl, row
-from tests.events.notice_support import SAUDI_BLOCKPAGE, make_notice
+from tests.events.notice_support import SAUDI_BLOCKPAGE, WECHAT_ZH, make_notice
 from tests.factories import EventFactory, PlatformFactory
 
 pytestmark = pytest.mark.django_db
 
-WECHAT_ZH = "此账号已被屏蔽，内容无法查看"
 ACCOUNT_WITHHELD = (
     "@ActualidadRT's account has been withheld in Belgium, Austria, Bulgaria, "
     "Sweden, Croatia, Spain, Slovenia, Cyprus, Slovakia, Czech Republic, Romania, "

@@ -16,11 +16,10 @@ from tests.events.admin_support import (
     changelist_url,
     form_data,
 )
-from tests.events.notice_support import make_notice
+from tests.events.notice_support import WECHAT_ZH, make_notice
 from tests.factories import EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-WECHAT_ZH = "此账号已被屏蔽，内容无法查看"
 
 
 @pytest.fixture

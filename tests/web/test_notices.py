@@ -9,17 +9,16 @@ import pytest
 
 from events.choices import NoticeKind, NoticePatternType, Status
 from events.services.notices import events_match_notices
-from tests.events.notice_support import SAUDI_BLOCKPAGE, make_notice
+from tests.events.notice_support import (
+    SAUDI_BLOCKPAGE,
+    WECHAT_EN,
+    WECHAT_ZH,
+    make_notice,
+)
 from tests.factories import EventFactory, PlatformFactory, SourceFactory
 from tests.web.conftest import published
 
 pytestmark = pytest.mark.django_db
-WECHAT_EN = (
-    "The platform may have violated relevant laws and regulations after being "
-    "reviewed per users’ complaints. The account is currently blocked, and "
-    "content is not available."
-)
-WECHAT_ZH = "此账号已被屏蔽，内容无法查看"
 
 
 @pytest.fixture
