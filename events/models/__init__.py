@@ -7,6 +7,7 @@ from events.models.merges import EventMerge
 from events.models.notices import Notice, NoticeVariant
 from events.models.record import (
     EDITABLE_EVENT_FIELDS,
+    HISTORY_REASON_LENGTH,
     Authority,
     Event,
     EventQuerySet,
@@ -14,6 +15,7 @@ from events.models.record import (
     Platform,
     Source,
     StatusChange,
+    history_reason,
     language_tag_validator,
     normalise_alias,
 )
@@ -23,6 +25,7 @@ from events.models.tokens import ApiToken
 
 __all__ = [
     "EDITABLE_EVENT_FIELDS",
+    "HISTORY_REASON_LENGTH",
     "ApiToken",
     "Authority",
     "CountryAlias",
@@ -41,6 +44,7 @@ __all__ = [
     "Source",
     "StatusChange",
     "Target",
+    "history_reason",
     "language_tag_validator",
     "normalise_alias",
 ]

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -29,6 +30,16 @@ language_tag_validator = RegexValidator(
     r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
     _("Use a BCP 47 language tag such as 'zh', 'ru', 'fa' or 'zh-Hans'."),
 )
+
+
+# django-simple-history's change-reason column (every history table).
+HISTORY_REASON_LENGTH = 100
+
+
+def history_reason(text: str) -> str:
+    """`text` shortened to fit the history's change-reason column; the whole
+    text stays where the caller keeps it (a StatusChange note, a merge)."""
+    return Truncator(text).chars(HISTORY_REASON_LENGTH)
 
 
 def normalise_alias(text: str) -> str:

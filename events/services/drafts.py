@@ -16,11 +16,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from events.choices import Action, DatePrecision, ItemOutcome, Status, TargetType
 from events.ingest.types import Candidate, Guess
-from events.models import Event, Feed, FeedItem, Source, StatusChange, normalise_alias
+from events.models import (
+    Event,
+    Feed,
+    FeedItem,
+    Source,
+    StatusChange,
+    history_reason,
+    normalise_alias,
+)
 from events.services.gazetteer import Gazetteer
 from events.services.record_hooks import events_written
 
@@ -186,7 +193,7 @@ def item_to_event(
             ItemOutcome.ATTACHED, "same platform, target and action", duplicate
         )
     # simple-history's reason column holds 100 characters; feed names 200.
-    reason = Truncator(f"draft from feed {feed.name}").chars(100)
+    reason = history_reason(f"draft from feed {feed.name}")
     event._change_reason = reason  # type: ignore[attr-defined]
     event.save()
     _add_source(event, item, feed)

@@ -16,7 +16,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -30,6 +29,7 @@ from events.models import (
     Platform,
     Source,
     StatusChange,
+    history_reason,
     normalise_alias,
 )
 from events.services.gazetteer import Gazetteer
@@ -228,7 +228,7 @@ class _Importer:
                 to_update.append(current)
             prepared.event = current
         # simple-history's reason column holds 100 characters.
-        reason = Truncator(f"import: {self.note}" if self.note else "import").chars(100)
+        reason = history_reason(f"import: {self.note}" if self.note else "import")
         if to_create:
             created = bulk_create_with_history(
                 to_create, Event, default_user=self.user, default_change_reason=reason

@@ -30,13 +30,13 @@ from events.models import (
     EventMerge,
     Source,
     StatusChange,
+    history_reason,
 )
 from events.selectors.merges import cited_urls, sources_partition
 from events.services.record_hooks import events_written
 from events.services.workflow import User, _check_publishable
 
 CURATED = (Status.DRAFT, Status.IN_REVIEW)
-HISTORY_REASON_LENGTH = 100  # the history's change-reason column
 NOTICE_FIELDS = ("notice", "notice_match", "notice_match_score")
 
 
@@ -80,7 +80,7 @@ def _lock(ids: Collection[int], *, absorbed_by: Collection[int] = ()) -> list[Ev
 
 def _save(obj: Event | Source, *, user: User, why: str, fields: Sequence[str]) -> None:
     obj._history_user = user if user.is_authenticated else None  # type: ignore[union-attr]
-    obj._change_reason = why[:HISTORY_REASON_LENGTH]  # type: ignore[union-attr]
+    obj._change_reason = history_reason(why)  # type: ignore[union-attr]
     obj.save(
         update_fields=[*fields, "updated_at"] if isinstance(obj, Event) else fields
     )
@@ -299,7 +299,7 @@ def _copy_as_draft(event: Event, *, user: User, why: str) -> Event:
     except ValidationError as exc:
         raise EventInvalid(f"the event cannot be copied as it stands: {exc}") from exc
     copy._history_user = user if user.is_authenticated else None  # type: ignore[attr-defined]
-    copy._change_reason = why[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
+    copy._change_reason = history_reason(why)  # type: ignore[attr-defined]
     copy.save()
     _log(copy, previous="", user=user, note=why)
     return copy

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from events.choices import NoticeMatch
 from events.exceptions import EventInvalid, NotPermitted
-from events.models import Event, Notice
+from events.models import Event, Notice, history_reason
 from events.services.notice_matching import current_matcher
 from events.services.notices import (
     DECIDED,
@@ -67,8 +67,7 @@ def _save_match(event: Event, *, user: User, reason: str) -> None:
     others = [field.name for field in Event._meta.fields]
     event.clean_fields(exclude=[name for name in others if name not in MATCH_FIELDS])
     event._history_user = user  # type: ignore[attr-defined]
-    # The history's reason column holds 100 characters.
-    event._change_reason = reason[:100]  # type: ignore[attr-defined]
+    event._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     event.save(update_fields=MATCH_FIELDS)
 
 

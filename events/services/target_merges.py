@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from events.exceptions import NotPermitted
-from events.models import Event, Target
+from events.models import Event, Target, history_reason
 from events.services.record_hooks import events_written
 
 
@@ -91,12 +91,7 @@ def _check_merge(head: Target, absorbed: list[Target]) -> None:
             raise ValidationError(f"“{target.name}” is already merged.")
 
 
-def _reason(text: str) -> str:
-    """History reasons hold 100 characters."""
-    return text if len(text) <= 100 else text[:99] + "…"
-
-
 def _save_with_reason(target: Target, user: AbstractBaseUser, reason: str) -> None:
-    target._change_reason = _reason(reason)  # type: ignore[attr-defined]
+    target._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     target._history_user = user  # type: ignore[attr-defined]
     target.save()

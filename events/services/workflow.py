@@ -17,7 +17,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from events.choices import Status
 from events.exceptions import (
@@ -26,7 +25,7 @@ from events.exceptions import (
     TrackerError,
     TransitionNotAllowed,
 )
-from events.models import Event, StatusChange
+from events.models import Event, StatusChange, history_reason
 from events.services.record_hooks import events_written
 
 User = AbstractBaseUser | AnonymousUser
@@ -121,9 +120,9 @@ def _apply(
         locked._history_user = user if user.is_authenticated else None  # type: ignore[attr-defined]
         # simple-history's reason column holds 100 characters; the whole
         # reason is kept in the StatusChange below.
-        locked._change_reason = Truncator(  # type: ignore[attr-defined]
+        locked._change_reason = history_reason(  # type: ignore[attr-defined]
             f"{transition.name}: {reason}" if reason else transition.name
-        ).chars(100)
+        )
         locked.save(update_fields=["status", "published_at", "updated_at"])
         StatusChange.objects.create(
             event=locked,
