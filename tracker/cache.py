@@ -96,14 +96,14 @@ class FailSafeRedisCache(RedisCache):
     clear = _or(_false)(RedisCache.clear)
 
     @_or(_zero)
-    def count(self, key: str, timeout: int) -> int:
-        """Add one to the integer at `key` and return it; a missing key starts
-        at 0 and lives `timeout` seconds. One round trip (the API's rate
-        limits, events/api/throttling.py); INCR is atomic, so no MULTI."""
+    def count(self, key: str, timeout: int, amount: int = 1) -> int:
+        """Add `amount` to the integer at `key` and return it; a missing key
+        starts at 0 and lives `timeout` seconds. One round trip (the API's rate
+        limits, events/api/throttling.py); INCRBY is atomic, so no MULTI."""
         key = self.make_and_validate_key(key)
         client = self._cache.get_client(key, write=True)
         with client.pipeline(transaction=False) as pipe:
             pipe.set(key, 0, ex=timeout, nx=True)
-            pipe.incr(key)
+            pipe.incrby(key, amount)
             _, value = pipe.execute()
         return int(value)

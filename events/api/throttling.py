@@ -3,21 +3,30 @@
 The rates are read from settings at each request (API_ANON_RATE, API_USER_RATE),
 so tests and deployments can change them; counts live in the default cache.
 
-Each client has one counter per fixed window of the rate's period (a minute
-for "120/min"), added to atomically: one cache round trip per request, however
-many requests the rate allows. DRF's own throttle keeps a list of every
+Each client has one counter per fixed window of the rate's period (a minute for
+"120/min"), added to atomically. DRF's own throttle keeps a list of every
 request's time in the window, reads and rewrites it whole on each request
 (milliseconds at a rate of a thousand a minute) and loses counts when two
 workers update it at once. The price of fixed windows: a client may spend one
 window's allowance at its end and the next one's at the start of the next.
+
+A process takes a client's allowance from the shared counter in leases of a
+hundredth of the rate (at least one request): at the default anonymous rate
+(120/min) every request is counted in the cache as it comes, at 1,200/min one
+request in twelve takes a lease of twelve. The counter never hands out more
+than the rate, so no client gets more than its rate across all processes; a
+client spread over several processes may be refused up to a lease per other
+process early, while those hold what it has not used yet.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import BaseCache
 from rest_framework.request import Request
 from rest_framework.throttling import (
     AnonRateThrottle,
@@ -25,9 +34,66 @@ from rest_framework.throttling import (
     UserRateThrottle,
 )
 
+LEASE_FRACTION = 100  # a lease is 1/LEASE_FRACTION of the rate
+
+
+class Allowances:
+    """What this process has leased and not spent yet, per client and window.
+    Only the current window is kept: a new window drops what was left."""
+
+    def __init__(self) -> None:
+        self._window: int | None = None
+        self._left: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def take(
+        self, cache: BaseCache, key: str, window: int, rate: int, ttl: int
+    ) -> bool:
+        """Whether one more request of client `key` fits in its `rate` for
+        `window`: spend one this process holds, or lease more from the
+        counter `key:window` in `cache` (which outlives the window by `ttl`)."""
+        counter = f"{key}:{window}"
+        held = cache.make_key(counter)  # the counter's own name, cache prefix too
+        with self._lock:
+            if window != self._window:
+                self._window, self._left = window, {}
+            left = self._left.pop(held, 0)
+            if left:
+                if left > 1:
+                    self._left[held] = left - 1
+                return True
+        lease = max(1, rate // LEASE_FRACTION)
+        total = add(cache, counter, lease, ttl)
+        if total == 0:  # the cache cannot count: let the request through
+            return True
+        granted = min(lease, rate - (total - lease))
+        if granted > 1:
+            with self._lock:
+                if window == self._window:
+                    self._left[held] = self._left.get(held, 0) + granted - 1
+        return granted > 0
+
+
+def add(cache: BaseCache, key: str, amount: int, ttl: int) -> int:
+    """Add `amount` to the counter `key` (a missing one starts at 0 and lives
+    `ttl` seconds) and return its new value; 0 when the cache cannot count."""
+    counter = getattr(cache, "count", None)
+    if counter is not None:  # tracker.cache.FailSafeRedisCache: one round trip
+        return counter(key, ttl, amount)
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key, amount)
+    except ValueError:  # expired between add and incr, or the cache is away
+        return 0
+
+
+ALLOWANCES = Allowances()
+
 
 class WindowThrottle(SimpleRateThrottle):
-    """SimpleRateThrottle with a counter per client and window."""
+    """SimpleRateThrottle with a counter per client and window, leased."""
+
+    allowances = ALLOWANCES
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:
@@ -37,19 +103,9 @@ class WindowThrottle(SimpleRateThrottle):
             return True
         window, elapsed = divmod(self.timer(), self.duration)
         self.window_left = self.duration - elapsed
-        return self.count(f"{key}:{int(window)}") <= self.num_requests
-
-    def count(self, key: str) -> int:
-        """Add one to the counter `key`, made to outlive its window, and return
-        it; 0 when the cache cannot count (the request is then let through)."""
-        counter = getattr(self.cache, "count", None)
-        if counter is not None:  # tracker.cache.FailSafeRedisCache: one round trip
-            return counter(key, self.duration)
-        self.cache.add(key, 0, self.duration)
-        try:
-            return self.cache.incr(key)
-        except ValueError:  # expired between add and incr, or the cache is away
-            return 0
+        return self.allowances.take(
+            self.cache, key, int(window), self.num_requests, self.duration
+        )
 
     def wait(self) -> float:
         """Seconds until the window ends and the client may ask again."""

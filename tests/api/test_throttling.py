@@ -6,6 +6,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
+from events.api.throttling import Allowances
+
 pytestmark = pytest.mark.django_db
 
 
@@ -66,8 +68,49 @@ def test_the_limit_resets_when_the_window_ends(api, low_rates, clock):
     assert statuses(api, 3) == [200, 200, 200]
 
 
-def test_requests_are_counted_once_each_whatever_the_rate(api, settings, clock):
+def test_high_rates_are_counted_in_leases(api, settings, clock):
+    """At 1,000/min a process leases ten requests at a time: thirty requests
+    add to the shared counter three times, ten each."""
     settings.API_ANON_RATE = "1000/min"
-    assert statuses(api, 30) == [200] * 30
-    key = f"throttle_anon_127.0.0.1:{int(clock[0] // 60)}"
-    assert cache.get(key) == 30
+    counter = f"throttle_anon_127.0.0.1:{int(clock[0] // 60)}"
+    seen = []
+    for _ in range(30):
+        assert api.get("/api/v1/platforms/").status_code == 200
+        seen.append(cache.get(counter))
+    assert seen == [10] * 10 + [20] * 10 + [30] * 10
+
+
+def test_low_rates_count_every_request(api, settings, clock):
+    settings.API_ANON_RATE = "150/min"  # a lease of one
+    counter = f"throttle_anon_127.0.0.1:{int(clock[0] // 60)}"
+    for n in range(1, 6):
+        api.get("/api/v1/platforms/")
+        assert cache.get(counter) == n
+
+
+def test_processes_sharing_a_counter_never_exceed_the_rate(clock):
+    """Three processes (each its own Allowances) serve one client at 1,000/min
+    in turn: together they let exactly 1,000 requests through, and refuse the
+    first request only once fewer than a lease per other process is left."""
+    processes = [Allowances() for _ in range(3)]
+    window = int(clock[0] // 60)
+    allowed, first_refusal = 0, None
+    for n in range(1200):
+        if processes[n % 3].take(cache, "client", window, 1000, 60):
+            allowed += 1
+        elif first_refusal is None:
+            first_refusal = n
+    assert allowed == 1000
+    assert first_refusal is not None and first_refusal >= 1000 - 2 * 10
+    assert cache.get(f"client:{window}") >= 1000
+
+
+def test_a_new_window_drops_what_was_leased(clock):
+    allowances = Allowances()
+    window = int(clock[0] // 60)
+    assert allowances.take(cache, "client", window, 1000, 60)  # leases ten
+    assert cache.get(f"client:{window}") == 10
+    assert allowances.take(cache, "client", window + 1, 1000, 60)
+    assert cache.get(f"client:{window + 1}") == 10
+    assert allowances.take(cache, "client", window, 1000, 60)  # nothing kept
+    assert cache.get(f"client:{window}") == 20
