@@ -32,6 +32,12 @@ CORS_HEADERS = {
     ),
     "Access-Control-Max-Age": "86400",
 }
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 ALL_FORMATS = [JSONRenderer, CSVRenderer, JSONLinesRenderer]
 
 
@@ -75,6 +81,11 @@ class ApiView(APIView):
                 }
             )
         return params
+
+    @staticmethod
+    def conditional(request: Request) -> bool:
+        """Whether the request carries validators to compare (a 304 or 412)."""
+        return any(name in request.META for name in CONDITIONAL_HEADERS)
 
     def not_modified(
         self, request: Request, version: dt.datetime | None, *identity: Any

@@ -9,13 +9,15 @@ instances and DRF's field-by-field serialization, keep a 500-event page cheap.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.encoding import iri_to_uri
 
 from events.dates import format_partial_date
 from events.selectors.api import ApiEvent, utc_timestamp
@@ -64,10 +66,8 @@ class Links:
 
     @classmethod
     def for_request(cls, request: HttpRequest) -> Links:
-        api = request.build_absolute_uri(reverse("api:event-list"))
-        web = request.build_absolute_uri(reverse("public:event", args=[_ZERO]))
-        prefix, _, suffix = web.partition(str(_ZERO))
-        return cls(api_prefix=api, web_prefix=prefix, web_suffix=suffix)
+        origin = f"{request.scheme}://{request.get_host()}"
+        return _links(origin, get_script_prefix())
 
     def api(self, public_id: uuid.UUID | str) -> str:
         return f"{self.api_prefix}{public_id}/"
@@ -142,3 +142,13 @@ def csv_row(item: dict[str, Any]) -> list[str]:
         "sources": json.dumps(item["sources"], ensure_ascii=False),
     }
     return ["" if flat[name] is None else flat[name] for name in CSV_COLUMNS]
+
+
+@functools.lru_cache(maxsize=64)
+def _links(origin: str, script_prefix: str) -> Links:
+    """Links for requests to `origin` (scheme and host), made once: the hosts
+    a site answers to are few (settings.ALLOWED_HOSTS)."""
+    api = iri_to_uri(origin + reverse("api:event-list"))
+    web = iri_to_uri(origin + reverse("public:event", args=[_ZERO]))
+    prefix, _, suffix = web.partition(str(_ZERO))
+    return Links(api_prefix=api, web_prefix=prefix, web_suffix=suffix)

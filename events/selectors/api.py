@@ -31,7 +31,7 @@ from events.models import (
     Source,
     StatusChange,
 )
-from events.selectors.page_rows import EventRowIterable
+from events.selectors.page_rows import EventRowIterable, read_with
 
 # ordering parameter → a unique key, so that keyset pages never skip or repeat.
 ORDERINGS: dict[str, tuple[str, str]] = {
@@ -84,16 +84,16 @@ EVENT_COLUMNS = (
 )
 SOURCE_COLUMNS = ("url", "title", "publisher", "archive_url", "published_at")
 # An event's sources as a JSON array, in the shape of the API (timestamps as
-# utc_timestamp writes them; keys in jsonb's order, which SOURCE_COLUMNS
-# follows). PostgreSQL reads them in the event's own query: one round trip
-# less per page, and none per chunk of an export.
+# utc_timestamp writes them; keys in the order of SOURCE_COLUMNS). PostgreSQL
+# reads them in the event's own query: one round trip less per page, and none
+# per chunk of an export. json, not jsonb: written as built, a fifth cheaper.
 SOURCES_JSON = """(
-SELECT COALESCE(jsonb_agg(jsonb_build_object(
+SELECT COALESCE(json_agg(json_build_object(
     'url', s.url, 'title', s.title, 'publisher', s.publisher,
     'archive_url', s.archive_url,
     'published_at',
     to_char(s.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-  ) ORDER BY s.id), '[]'::jsonb)::text
+  ) ORDER BY s.id)::text, '[]')
 FROM events_source s WHERE s.event_id = events_event.id)"""
 
 
@@ -101,8 +101,19 @@ def utc_timestamp(value: dt.datetime | None) -> str | None:
     """UTC, ISO 8601, always with microseconds: '2024-05-01T12:00:00.000000Z'."""
     if value is None:
         return None
-    # isoformat() is several times faster than strftime(); it ends in +00:00.
-    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    # %-formatting is twice as fast as isoformat(), six times strftime(): a
+    # page of events writes a hundred of these.
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
 
 
 class ApiEvent(NamedTuple):
@@ -310,7 +321,21 @@ def record_version(*, all_statuses: bool) -> dt.datetime | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    stamps = [_as_datetime(value) for value in row if value is not None]
+    return _version_of(row)
+
+
+def record_version_and_page(
+    page: QuerySet, *, all_statuses: bool
+) -> tuple[dt.datetime | None, list[Any]]:
+    """record_version() and the rows of `page` (a slice of event_list()), read
+    together: one round trip to PostgreSQL for both."""
+    sql, params = _version_query(all_statuses)
+    row, rows = read_with(page, sql, params)
+    return _version_of(row), rows
+
+
+def _version_of(row: tuple | None) -> dt.datetime | None:
+    stamps = [_as_datetime(value) for value in row or () if value is not None]
     return max(stamps, default=None)
 
 

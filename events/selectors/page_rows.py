@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FullResultSet
@@ -51,14 +51,43 @@ class EventRowIterable(BaseIterable):
         if not page:  # a WHERE that matches nothing
             return
         sql, params = page
-        _, names, order = _select(queryset.db)
-        row_class = create_namedtuple_class(*names)
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        new = tuple.__new__
-        for row in rows:
-            yield new(row_class, order(row))
+        yield from _named(queryset.db, rows)
+
+
+def read_with(
+    queryset: QuerySet, sql: str, params: Sequence[Any]
+) -> tuple[tuple | None, list[Any]]:
+    """The first row of the statement `sql` and the rows of `queryset` (a page
+    of event_list()), read together: in one round trip to PostgreSQL (both
+    statements in one pipeline) when the page takes the compiled SELECT;
+    otherwise one after the other."""
+    page = _page_sql(queryset)
+    connection = connections[queryset.db]
+    if not page:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            first = cursor.fetchone()
+        return first, list(queryset)
+    page_sql, page_params = page
+    with connection.cursor() as first_cursor, connection.cursor() as page_cursor:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            first_cursor.execute(sql, params)
+            page_cursor.execute(page_sql, page_params)
+        first = first_cursor.fetchone()
+        rows = page_cursor.fetchall()
+    return first, list(_named(queryset.db, rows))
+
+
+def _named(using: str, rows: list[tuple]) -> Iterator[Any]:
+    """Rows of the compiled SELECT as event_rows() names them."""
+    _, names, order = _select(using)
+    row_class = create_namedtuple_class(*names)
+    new = tuple.__new__
+    for row in rows:
+        yield new(row_class, order(row))
 
 
 def _page_sql(queryset: QuerySet) -> tuple[str, list[Any]] | None:

@@ -3,6 +3,7 @@ holds exactly the rows the ORM's event_rows() gives for the same page."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -12,7 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from events.choices import Status
 from events.models import Event
-from events.selectors.api import ORDERINGS, event_list, event_rows
+from events.selectors.api import (
+    ORDERINGS,
+    event_list,
+    event_rows,
+    record_version,
+    record_version_and_page,
+)
 from events.selectors.filters import EventFilters, filter_events
 from tests.api.conftest import publish
 from tests.factories import AuthorityFactory, EventFactory, SourceFactory
@@ -103,3 +110,61 @@ def test_pages_take_the_precompiled_select_on_postgresql_only(record):
         page(rows)
     precompiled = queries[0]["sql"].endswith("LIMIT 4 OFFSET 0")
     assert precompiled == (connection.vendor == "postgresql")
+
+
+@pytest.fixture
+def pipelines(monkeypatch):
+    """How many statements each pipeline (one round trip) sent to PostgreSQL."""
+    sent: list[int] = []
+    if connection.vendor != "postgresql":
+        return sent
+    connection.ensure_connection()
+    psycopg_connection = connection.connection
+    real = psycopg_connection.pipeline
+
+    @contextlib.contextmanager
+    def counted():
+        statements = []
+
+        def count(execute, sql, params, many, context):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count), real() as pipeline:
+            yield pipeline
+        sent.append(len(statements))
+
+    monkeypatch.setattr(psycopg_connection, "pipeline", counted)
+    return sent
+
+
+def test_the_record_version_is_read_with_the_page(record, pipelines):
+    rows = event_list(Event.objects.published(), ordering="-date")[:4]
+    version, read = record_version_and_page(rows, all_statuses=False)
+    assert version == record_version(all_statuses=False)
+    assert read == page(orm(Event.objects.published(), "-date"))
+    # On PostgreSQL in one round trip; elsewhere one query after the other.
+    assert pipelines == ([2] if connection.vendor == "postgresql" else [])
+
+
+def test_a_page_the_orm_reads_comes_with_the_version_too(record, pipelines):
+    rows = event_list(
+        Event.objects.published().filter(platform__name__contains="a"), ordering="-date"
+    )[:4]
+    version, read = record_version_and_page(rows, all_statuses=False)
+    assert version == record_version(all_statuses=False)
+    assert read == page(
+        orm(Event.objects.published().filter(platform__name__contains="a"), "-date")
+    )
+    assert pipelines == []
+
+
+def test_the_list_reads_version_and_page_in_one_round_trip(api, record, pipelines):
+    response = api.get("/api/v1/events/?page_size=3")
+    assert len(response.json()["results"]) == 3
+    assert pipelines == ([2] if connection.vendor == "postgresql" else [])
+    # A request with validators reads the version first, to answer 304 early.
+    pipelines.clear()
+    again = api.get("/api/v1/events/?page_size=3", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert pipelines == []

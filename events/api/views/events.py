@@ -18,7 +18,13 @@ from events.api import schema
 from events.api.asof import AS_OF, as_of_param
 from events.api.base import ALL_FORMATS, ApiResponse, ApiView, single
 from events.api.exports import export_response
-from events.api.pagination import decode_cursor, keyset_page, page_links, page_size
+from events.api.pagination import (
+    decode_cursor,
+    keyset_query,
+    keyset_result,
+    page_links,
+    page_size,
+)
 from events.api.representation import CSV_COLUMNS, Links, csv_row, event_dict
 from events.api.serializers import (
     EventPageSerializer,
@@ -33,6 +39,7 @@ from events.selectors.api import (
     ApiEvent,
     event_get,
     record_version,
+    record_version_and_page,
     visible_events,
 )
 from events.selectors.asof import (
@@ -112,23 +119,37 @@ class EventListView(EventsView):
                 filters,
                 public_only=not everything,
             )
-        if response := self.not_modified(
-            request, record_version(all_statuses=everything)
-        ):
-            return response
         links = Links.for_request(request)
         if fmt in STREAMED:
-            head = request.method == "HEAD"
+            if response := self.not_modified(
+                request, record_version(all_statuses=everything)
+            ):
+                return response
             return export_response(
                 queryset,
                 ordering=ordering,
                 fmt=fmt,
                 links=links,
-                head=head,
+                head=request.method == "HEAD",
                 as_of=as_of,
             )
-        rows = list_rows(queryset, ordering=ordering, as_of=as_of)
-        page = keyset_page(rows, ordering=ordering, size=size, cursor=cursor)
+        rows = keyset_query(
+            list_rows(queryset, ordering=ordering, as_of=as_of),
+            ordering=ordering,
+            size=size,
+            cursor=cursor,
+        )
+        if self.conditional(request):
+            if response := self.not_modified(
+                request, record_version(all_statuses=everything)
+            ):
+                return response
+            read = list(rows)
+        else:
+            # No validators to compare: the version is read with the page.
+            version, read = record_version_and_page(rows, all_statuses=everything)
+            self.not_modified(request, version)
+        page = keyset_result(read, ordering=ordering, size=size, cursor=cursor)
         results = [
             event_dict(event, links) for event in shape_rows(page.rows, as_of=as_of)
         ]
