@@ -39,7 +39,14 @@ GROUP BY 1, 2, 3"""
 def connection() -> psycopg.Connection:
     global _conn
     if _conn is None or _conn.closed:
-        _conn = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+        # Planned for each request's values, as the API's connections are
+        # (tracker/database.py): a generic plan of the filtered page reads a
+        # whole platform's events.
+        _conn = psycopg.connect(
+            os.environ["DATABASE_URL"],
+            autocommit=True,
+            options="-c plan_cache_mode=force_custom_plan",
+        )
     return _conn
 
 
