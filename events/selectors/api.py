@@ -84,17 +84,10 @@ EVENT_COLUMNS = (
 )
 SOURCE_COLUMNS = ("url", "title", "publisher", "archive_url", "published_at")
 # An event's sources as a JSON array, in the shape of the API (timestamps as
-# utc_timestamp writes them; keys in the order of SOURCE_COLUMNS). PostgreSQL
-# reads them in the event's own query: one round trip less per page, and none
-# per chunk of an export. json, not jsonb: written as built, a fifth cheaper.
-SOURCES_JSON = """(
-SELECT COALESCE(json_agg(json_build_object(
-    'url', s.url, 'title', s.title, 'publisher', s.publisher,
-    'archive_url', s.archive_url,
-    'published_at',
-    to_char(s.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-  ) ORDER BY s.id)::text, '[]')
-FROM events_source s WHERE s.event_id = events_event.id)"""
+# utc_timestamp writes them; keys in the order of SOURCE_COLUMNS). On
+# PostgreSQL each event keeps them in a column that triggers on events_source
+# maintain (migration 0015): a page reads them with its events, at no cost.
+SOURCES_JSON = '"events_event"."sources_json"'
 
 
 def utc_timestamp(value: dt.datetime | None) -> str | None:

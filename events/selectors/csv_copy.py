@@ -6,11 +6,12 @@ faster than Python can, and COPY streams them without a cursor round trip per
 chunk, so an export of the whole record runs near the database's own rate in
 constant memory.
 
-The sources are aggregated per event in one GROUP BY over the sources of the
-exported events, joined by hash to the events; PostgreSQL picks index lookups
-instead when few events are exported. For the whole record this costs about
-60% of the CPU of two correlated subqueries (each a lookup per event), and
-their JSON is written as text rather than built as jsonb and printed.
+An event's sources fill two cells: their JSON list, which each event keeps
+in a column of its own (migration 0015, the same text), and their URLs,
+aggregated per event in one GROUP BY over the sources of the exported events
+and joined by hash to the events (PostgreSQL picks index lookups instead
+when few events are exported): for the whole record about 60% of the CPU of
+a correlated subquery, a lookup per event.
 """
 
 from __future__ import annotations
@@ -20,40 +21,24 @@ from collections.abc import Iterator
 import psycopg
 from django.db import connection
 from django.db.models import Expression, F, Func, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from events.models import EventQuerySet
-from events.selectors.api import SOURCE_COLUMNS
+from events.selectors.api import SOURCES_JSON
 
 CHUNK_BYTES = 64 * 1024
 _TIMESTAMP = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
-# Where _columns() puts the two cells of the sources, from _sources_sql().
-URLS, JSON = "COALESCE(src.urls, '')", "COALESCE(src.json, '[]')"
-
-
-def _source_json(name: str) -> str:
-    """One key and value of a source as json.dumps(…, ensure_ascii=False)
-    writes it: to_json() escapes a string as Python's json module does."""
-    value = (
-        f"'\"' || to_char(s.{name} AT TIME ZONE 'UTC', {_TIMESTAMP}) || '\"'"
-        if name == "published_at"
-        else f"to_json(s.{name})::text"
-    )
-    return f"'\"{name}\": ' || COALESCE({value}, 'null')"
-
-
-# A source as the JSON object of its SOURCE_COLUMNS that csv_row writes.
-SOURCE_OBJECT = " || ', ' || ".join(map(_source_json, SOURCE_COLUMNS))
+# Where _columns() puts the URLs of the sources, from _sources_sql().
+URLS = "COALESCE(src.urls, '')"
 
 
 def _sources_sql(events: str) -> str:
-    """Each exported event's sources: their URLs, and the JSON list of them
-    (`events`: the SQL of the exported events' ids)."""
+    """The URLs of each exported event's sources (`events`: the SQL of the
+    exported events' ids)."""
     return (
-        "SELECT s.event_id, string_agg(s.url, ' ' ORDER BY s.id) AS urls, "  # noqa: S608
-        f"'[' || string_agg('{{' || {SOURCE_OBJECT} || '}}', ', ' ORDER BY s.id) "
-        f"|| ']' AS json FROM events_source s WHERE s.event_id IN ({events}) "
-        "GROUP BY s.event_id"
+        "SELECT s.event_id, string_agg(s.url, ' ' ORDER BY s.id) AS urls "  # noqa: S608
+        f"FROM events_source s WHERE s.event_id IN ({events}) GROUP BY s.event_id"
     )
 
 
@@ -103,7 +88,7 @@ def _columns(
         _text(PartialDateText("ended_on", "ended_on_precision")),
         *(F(name) for name in ("notice_text", "notice_language", "summary")),
         URLS,
-        JSON,
+        RawSQL(SOURCES_JSON, [], output_field=TextField()),  # noqa: S611
         _text(TimestampText("published_at")),
         TimestampText("updated_at"),
     ]
