@@ -31,6 +31,8 @@ from events.models import (
     Source,
     StatusChange,
 )
+from events.selectors.batch import read_all
+from events.selectors.filters import SlugCheck
 from events.selectors.page_rows import EventRowIterable, read_with
 
 # ordering parameter → a unique key, so that keyset pages never skip or repeat.
@@ -317,14 +319,25 @@ def record_version(*, all_statuses: bool) -> dt.datetime | None:
     return _version_of(row)
 
 
-def record_version_and_page(
-    page: QuerySet, *, all_statuses: bool
-) -> tuple[dt.datetime | None, list[Any]]:
-    """record_version() and the rows of `page` (a slice of event_list()), read
-    together: one round trip to PostgreSQL for both."""
-    sql, params = _version_query(all_statuses)
-    row, rows = read_with(page, sql, params)
-    return _version_of(row), rows
+def read_list(
+    page: QuerySet | None,
+    *,
+    all_statuses: bool,
+    checks: Sequence[SlugCheck] = (),
+) -> tuple[dt.datetime | None, list[Any] | None]:
+    """record_version() and the rows of `page` (a slice of event_list(), when
+    given), once the filters' deferred `checks` pass (else FilterError, or
+    StaleSlugIds): all read in one round trip to PostgreSQL."""
+    statements = [check.statement() for check in checks]
+    statements.append(_version_query(all_statuses))
+    if page is None:
+        results, rows = read_all(statements), None
+    else:
+        results, rows = read_with(page, statements)
+    for check, found in zip(checks, results[:-1], strict=True):
+        check.verify(found)
+    version = results[-1]
+    return _version_of(version[0] if version else None), rows
 
 
 def _version_of(row: tuple | None) -> dt.datetime | None:

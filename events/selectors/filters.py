@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -27,6 +27,7 @@ from django_countries import countries
 from events.choices import Action, DatePrecision, Status, TargetType
 from events.dates import PartialDateError, parse_partial_date, period_end
 from events.models import Authority, Event, EventQuerySet, Notice, Platform
+from events.selectors.batch import read_all
 from events.selectors.search import SearchQueryError, search_events, search_terms
 
 MAX_VALUES = 50
@@ -229,34 +230,81 @@ def _period_ends_on_or_after(day: dt.date) -> Q:
     )
 
 
-def _known_ids(
-    model: type[Model], name: str, slugs: tuple[str, ...], public_only: bool
-) -> list[int]:
-    """Ids of the named rows; unknown slugs are a FilterError. For the public a
-    platform or authority exists only through a published event. In SQL: the
-    ORM takes longer to build this query (with EXISTS) than the database to
-    run it, on a list request that otherwise costs a few milliseconds."""
-    # Table and column names come from the models; every value is bound.
-    quote = connection.ops.quote_name
-    events, column = quote(Event._meta.db_table), Event._meta.get_field(name).column
-    published = (
-        f"AND EXISTS (SELECT 1 FROM {events} e "  # noqa: S608
-        f"WHERE e.{quote(column)} = t.id AND e.status = %s)"
-        if public_only
-        else ""
-    )
-    sql = (
-        f"SELECT t.slug, t.id FROM {quote(model._meta.db_table)} t "  # noqa: S608
-        f"WHERE t.slug IN ({', '.join(['%s'] * len(slugs))}) {published}"
-    )
-    params = [*slugs, Status.PUBLISHED.value] if public_only else list(slugs)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = dict(cursor.fetchall())
-    unknown = [slug for slug in slugs if slug not in found]
-    if unknown:
-        raise FilterError({name: f"no {name} has the slug {', '.join(unknown)}"})
-    return list(found.values())
+class StaleSlugIds(Exception):
+    """A platform or authority slug names another row than remembered (one
+    was renamed or replaced): the events read with the remembered ids are not
+    the ones asked for. Read them again without deferring the checks."""
+
+
+class SlugIds:
+    """The id of each platform and authority slug this process has met.
+    Slugs seldom change, so a filter can use the remembered ids and check
+    them in the same round trip as the rest of a request (SlugCheck)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], int] = {}
+
+    def known(self, model: type[Model], slugs: tuple[str, ...]) -> list[int] | None:
+        """The ids of all the slugs, or None when one is not remembered."""
+        label = model._meta.label
+        ids = [self._ids.get((label, slug)) for slug in slugs]
+        return None if None in ids else ids  # type: ignore[return-value]
+
+    def remember(self, model: type[Model], found: Mapping[str, int]) -> None:
+        label = model._meta.label
+        self._ids.update(((label, slug), pk) for slug, pk in found.items())
+
+
+SLUG_IDS = SlugIds()
+
+
+@dataclass(frozen=True)
+class SlugCheck:
+    """That the slugs of a filter exist (for the public: through a published
+    event) and have the ids `assumed`. Its statement is read with others
+    (events.selectors.batch), then `verify` takes its rows."""
+
+    model: type[Model]
+    name: str
+    slugs: tuple[str, ...]
+    public_only: bool
+    assumed: tuple[int, ...] = ()
+
+    def statement(self) -> tuple[str, list[Any]]:
+        """(slug, id) of the named rows. In SQL: the ORM takes longer to
+        build this query (with EXISTS) than the database to run it, on a list
+        request that otherwise costs a few milliseconds."""
+        # Table and column names come from the models; every value is bound.
+        quote = connection.ops.quote_name
+        events = quote(Event._meta.db_table)
+        column = Event._meta.get_field(self.name).column
+        published = (
+            f"AND EXISTS (SELECT 1 FROM {events} e "  # noqa: S608
+            f"WHERE e.{quote(column)} = t.id AND e.status = %s)"
+            if self.public_only
+            else ""
+        )
+        sql = (
+            f"SELECT t.slug, t.id FROM {quote(self.model._meta.db_table)} t "  # noqa: S608
+            f"WHERE t.slug IN ({', '.join(['%s'] * len(self.slugs))}) {published}"
+        )
+        params = list(self.slugs)
+        return sql, [*params, Status.PUBLISHED.value] if self.public_only else params
+
+    def verify(self, rows: list[tuple]) -> list[int]:
+        """The ids of the slugs, from the statement's rows; FilterError for
+        slugs unknown, StaleSlugIds when they are not the ids assumed."""
+        found = dict(rows)
+        SLUG_IDS.remember(self.model, found)
+        unknown = [slug for slug in self.slugs if slug not in found]
+        if unknown:
+            raise FilterError(
+                {self.name: f"no {self.name} has the slug {', '.join(unknown)}"}
+            )
+        ids = [found[slug] for slug in self.slugs]
+        if self.assumed and sorted(ids) != sorted(self.assumed):
+            raise StaleSlugIds(self.name)
+        return ids
 
 
 def _known_notices(ids: tuple[int, ...]) -> list[int]:
@@ -270,16 +318,29 @@ def _known_notices(ids: tuple[int, ...]) -> list[int]:
 
 
 def filter_events(
-    queryset: EventQuerySet, filters: EventFilters, *, public_only: bool = True
+    queryset: EventQuerySet,
+    filters: EventFilters,
+    *,
+    public_only: bool = True,
+    checks: list[SlugCheck] | None = None,
 ) -> EventQuerySet:
-    """The events of `queryset` that match every filter. One query for each
-    of platform and authority when given, to check the slugs."""
-    if filters.platform:
-        ids = _known_ids(Platform, "platform", filters.platform, public_only)
-        queryset = queryset.filter(platform_id__in=ids)
-    if filters.authority:
-        ids = _known_ids(Authority, "authority", filters.authority, public_only)
-        queryset = queryset.filter(authority_id__in=ids)
+    """The events of `queryset` that match every filter. Platform and
+    authority slugs are checked (a FilterError when unknown) by one query
+    each, unless `checks` is given: slugs whose ids this process remembers
+    are then used at once, and their checks added to `checks`, for the caller
+    to read with its other statements and verify before it answers."""
+    for name, model in (("platform", Platform), ("authority", Authority)):
+        slugs: tuple[str, ...] = getattr(filters, name)
+        if not slugs:
+            continue
+        check = SlugCheck(model, name, slugs, public_only)
+        assumed = None if checks is None else SLUG_IDS.known(model, slugs)
+        if checks is None or assumed is None:
+            ids = check.verify(read_all([check.statement()])[0])
+        else:
+            checks.append(replace(check, assumed=tuple(assumed)))
+            ids = assumed
+        queryset = queryset.filter(**{f"{name}_id__in": ids})
     for name in ("country", "action", "target_type", "status"):
         if chosen := getattr(filters, name):
             queryset = queryset.filter(**{f"{name}__in": chosen})

@@ -29,6 +29,7 @@ from django.db.models.sql import Query
 from django.db.models.utils import create_namedtuple_class
 
 from events.models import Event
+from events.selectors.batch import Statement, read_all
 
 Reorder = Callable[[tuple], tuple]
 
@@ -58,27 +59,16 @@ class EventRowIterable(BaseIterable):
 
 
 def read_with(
-    queryset: QuerySet, sql: str, params: Sequence[Any]
-) -> tuple[tuple | None, list[Any]]:
-    """The first row of the statement `sql` and the rows of `queryset` (a page
-    of event_list()), read together: in one round trip to PostgreSQL (both
-    statements in one pipeline) when the page takes the compiled SELECT;
-    otherwise one after the other."""
+    queryset: QuerySet, statements: Sequence[Statement]
+) -> tuple[list[list[tuple]], list[Any]]:
+    """The rows of each statement and of `queryset` (a page of event_list()),
+    read together: in one round trip to PostgreSQL when the page takes the
+    compiled SELECT (events.selectors.batch); otherwise one after the other."""
     page = _page_sql(queryset)
-    connection = connections[queryset.db]
     if not page:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            first = cursor.fetchone()
-        return first, list(queryset)
-    page_sql, page_params = page
-    with connection.cursor() as first_cursor, connection.cursor() as page_cursor:
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            first_cursor.execute(sql, params)
-            page_cursor.execute(page_sql, page_params)
-        first = first_cursor.fetchone()
-        rows = page_cursor.fetchall()
-    return first, list(_named(queryset.db, rows))
+        return read_all(statements, queryset.db), list(queryset)
+    *results, rows = read_all([*statements, page], queryset.db)
+    return results, list(_named(queryset.db, rows))
 
 
 def _named(using: str, rows: list[tuple]) -> Iterator[Any]:

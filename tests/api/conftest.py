@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from events.choices import Status
@@ -58,3 +60,29 @@ def ids(response) -> list[str]:
 
 def uid(event) -> str:
     return str(event.public_id)
+
+
+@pytest.fixture
+def pipelines(monkeypatch):
+    """How many statements each pipeline (one round trip) sent to PostgreSQL."""
+    sent: list[int] = []
+    if connection.vendor != "postgresql":
+        return sent
+    connection.ensure_connection()
+    psycopg_connection = connection.connection
+    real = psycopg_connection.pipeline
+
+    @contextlib.contextmanager
+    def counted():
+        statements = []
+
+        def count(execute, sql, params, many, context):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count), real() as pipeline:
+            yield pipeline
+        sent.append(len(statements))
+
+    monkeypatch.setattr(psycopg_connection, "pipeline", counted)
+    return sent

@@ -3,7 +3,6 @@ holds exactly the rows the ORM's event_rows() gives for the same page."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 import pytest
@@ -17,8 +16,8 @@ from events.selectors.api import (
     ORDERINGS,
     event_list,
     event_rows,
+    read_list,
     record_version,
-    record_version_and_page,
 )
 from events.selectors.filters import EventFilters, filter_events
 from tests.api.conftest import publish
@@ -112,35 +111,9 @@ def test_pages_take_the_precompiled_select_on_postgresql_only(record):
     assert precompiled == (connection.vendor == "postgresql")
 
 
-@pytest.fixture
-def pipelines(monkeypatch):
-    """How many statements each pipeline (one round trip) sent to PostgreSQL."""
-    sent: list[int] = []
-    if connection.vendor != "postgresql":
-        return sent
-    connection.ensure_connection()
-    psycopg_connection = connection.connection
-    real = psycopg_connection.pipeline
-
-    @contextlib.contextmanager
-    def counted():
-        statements = []
-
-        def count(execute, sql, params, many, context):
-            statements.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count), real() as pipeline:
-            yield pipeline
-        sent.append(len(statements))
-
-    monkeypatch.setattr(psycopg_connection, "pipeline", counted)
-    return sent
-
-
 def test_the_record_version_is_read_with_the_page(record, pipelines):
     rows = event_list(Event.objects.published(), ordering="-date")[:4]
-    version, read = record_version_and_page(rows, all_statuses=False)
+    version, read = read_list(rows, all_statuses=False)
     assert version == record_version(all_statuses=False)
     assert read == page(orm(Event.objects.published(), "-date"))
     # On PostgreSQL in one round trip; elsewhere one query after the other.
@@ -151,7 +124,7 @@ def test_a_page_the_orm_reads_comes_with_the_version_too(record, pipelines):
     rows = event_list(
         Event.objects.published().filter(platform__name__contains="a"), ordering="-date"
     )[:4]
-    version, read = record_version_and_page(rows, all_statuses=False)
+    version, read = read_list(rows, all_statuses=False)
     assert version == record_version(all_statuses=False)
     assert read == page(
         orm(Event.objects.published().filter(platform__name__contains="a"), "-date")

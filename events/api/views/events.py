@@ -38,8 +38,7 @@ from events.selectors.api import (
     ORDERINGS,
     ApiEvent,
     event_get,
-    record_version,
-    record_version_and_page,
+    read_list,
     visible_events,
 )
 from events.selectors.asof import (
@@ -49,7 +48,13 @@ from events.selectors.asof import (
     list_rows,
     shape_rows,
 )
-from events.selectors.filters import FILTER_NAMES, EventFilters, filter_events
+from events.selectors.filters import (
+    FILTER_NAMES,
+    EventFilters,
+    SlugCheck,
+    StaleSlugIds,
+    filter_events,
+)
 from events.selectors.merges import event_resolve_merged
 from events.services import event_create, event_update
 
@@ -105,12 +110,21 @@ class EventListView(EventsView):
         "With format=csv or jsonl, every matching event is streamed instead.",
     )
     def get(self, request: Request) -> Any:
+        try:
+            return self._list(request, defer_checks=True)
+        except StaleSlugIds:  # a slug was renamed or replaced meanwhile
+            return self._list(request, defer_checks=False)
+
+    def _list(self, request: Request, *, defer_checks: bool) -> Any:
+        """The list. With `defer_checks`, the filters' slugs are checked in
+        the round trip that reads the record version and the page."""
         params = self.query()
         everything = self.sees_all_statuses
         filters = EventFilters.from_params(params, allow_status=everything)
         ordering = single(params, "ordering", ORDERINGS, DEFAULT_ORDERING)
         fmt = request.accepted_renderer.format
         size, cursor = self._page_parameters(params, ordering, streamed=fmt in STREAMED)
+        checks: list[SlugCheck] = []
         if (as_of := as_of_param(params)) is not None:
             queryset = filter_as_of(events_as_of(as_of), filters, moment=as_of)
         else:
@@ -118,13 +132,24 @@ class EventListView(EventsView):
                 visible_events(all_statuses=everything),
                 filters,
                 public_only=not everything,
+                checks=checks if defer_checks else None,
             )
+        rows = keyset_query(
+            list_rows(queryset, ordering=ordering, as_of=as_of),
+            ordering=ordering,
+            size=size,
+            cursor=cursor,
+        )
+        # With validators to compare, the page is read only if they differ;
+        # without, it is read with the version, in the same round trip.
+        early = fmt in STREAMED or self.conditional(request)
+        version, read = read_list(
+            None if early else rows, all_statuses=everything, checks=checks
+        )
+        if response := self.not_modified(request, version):
+            return response
         links = Links.for_request(request)
         if fmt in STREAMED:
-            if response := self.not_modified(
-                request, record_version(all_statuses=everything)
-            ):
-                return response
             return export_response(
                 queryset,
                 ordering=ordering,
@@ -133,23 +158,12 @@ class EventListView(EventsView):
                 head=request.method == "HEAD",
                 as_of=as_of,
             )
-        rows = keyset_query(
-            list_rows(queryset, ordering=ordering, as_of=as_of),
+        page = keyset_result(
+            list(rows) if read is None else read,
             ordering=ordering,
             size=size,
             cursor=cursor,
         )
-        if self.conditional(request):
-            if response := self.not_modified(
-                request, record_version(all_statuses=everything)
-            ):
-                return response
-            read = list(rows)
-        else:
-            # No validators to compare: the version is read with the page.
-            version, read = record_version_and_page(rows, all_statuses=everything)
-            self.not_modified(request, version)
-        page = keyset_result(read, ordering=ordering, size=size, cursor=cursor)
         results = [
             event_dict(event, links) for event in shape_rows(page.rows, as_of=as_of)
         ]
