@@ -90,6 +90,8 @@ SOURCE_COLUMNS = ("url", "title", "publisher", "archive_url", "published_at")
 # PostgreSQL each event keeps them in a column that triggers on events_source
 # maintain (migration 0015): a page reads them with its events, at no cost.
 SOURCES_JSON = '"events_event"."sources_json"'
+# Their URLs, separated by spaces (the CSV export's source_urls cell).
+SOURCE_URLS = '"events_event"."source_urls"'
 
 
 def utc_timestamp(value: dt.datetime | None) -> str | None:

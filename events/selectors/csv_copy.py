@@ -6,12 +6,10 @@ faster than Python can, and COPY streams them without a cursor round trip per
 chunk, so an export of the whole record runs near the database's own rate in
 constant memory.
 
-An event's sources fill two cells: their JSON list, which each event keeps
-in a column of its own (migration 0015, the same text), and their URLs,
-aggregated per event in one GROUP BY over the sources of the exported events
-and joined by hash to the events (PostgreSQL picks index lookups instead
-when few events are exported): for the whole record about 60% of the CPU of
-a correlated subquery, a lookup per event.
+An event's sources fill two cells, their URLs and their JSON list, which
+each event keeps in columns of its own (migration 0015, the same text): the
+export is one scan of the events in the list's order, joined to platforms
+and authorities.
 """
 
 from __future__ import annotations
@@ -25,21 +23,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from events.models import EventQuerySet
-from events.selectors.api import SOURCES_JSON
+from events.selectors.api import SOURCE_URLS, SOURCES_JSON
 
 CHUNK_BYTES = 64 * 1024
 _TIMESTAMP = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
-# Where _columns() puts the URLs of the sources, from _sources_sql().
-URLS = "COALESCE(src.urls, '')"
-
-
-def _sources_sql(events: str) -> str:
-    """The URLs of each exported event's sources (`events`: the SQL of the
-    exported events' ids)."""
-    return (
-        "SELECT s.event_id, string_agg(s.url, ' ' ORDER BY s.id) AS urls "  # noqa: S608
-        f"FROM events_source s WHERE s.event_id IN ({events}) GROUP BY s.event_id"
-    )
 
 
 class PartialDateText(Func):
@@ -87,7 +74,7 @@ def _columns(
         F("date_precision"),
         _text(PartialDateText("ended_on", "ended_on_precision")),
         *(F(name) for name in ("notice_text", "notice_language", "summary")),
-        URLS,
+        RawSQL(SOURCE_URLS, [], output_field=TextField()),  # noqa: S611
         RawSQL(SOURCES_JSON, [], output_field=TextField()),  # noqa: S611
         _text(TimestampText("published_at")),
         TimestampText("updated_at"),
@@ -113,29 +100,11 @@ def events_csv_copy(
 
 
 def _export_sql(queryset: EventQuerySet, *links: str) -> str:
-    """The events' cells (the ORM's query, as e) joined to their sources
-    (SOURCES, as src), in the order of `queryset`; parameters merged, since
+    """The events' cells, in the order of `queryset`; parameters merged, since
     COPY takes none."""
-    cells: dict[str, Expression] = {}
-    outer: list[str] = []
-    for index, column in enumerate(_columns(*links)):
-        if isinstance(column, str):
-            outer.append(column)
-        else:
-            cells[f"c{index}"] = column
-            outer.append(f"e.c{index}")
-    order = []
-    for index, name in enumerate(queryset.query.order_by):
-        cells[f"k{index}"] = F(name.lstrip("-"))
-        order.append(f"e.k{index} {'DESC' if name.startswith('-') else 'ASC'}")
-    plain = queryset.prefetch_related(None).order_by()
-    events = plain.annotate(**cells).values_list("id", *cells)
-    ids = plain.values_list("id")
-    return (
-        f"SELECT {', '.join(outer)} FROM ({_merged(events)}) e "  # noqa: S608
-        f"LEFT JOIN ({_sources_sql(_merged(ids))}) src "
-        f"ON src.event_id = e.id ORDER BY {', '.join(order)}"
-    )
+    cells = {f"c{index}": column for index, column in enumerate(_columns(*links))}
+    rows = queryset.prefetch_related(None).annotate(**cells).values_list(*cells)
+    return _merged(rows)
 
 
 def _merged(queryset: QuerySet) -> str:

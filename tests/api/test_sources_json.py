@@ -1,6 +1,6 @@
 """An event's sources in the API follow every way of writing them.
 
-On PostgreSQL the API reads an event's sources from a column that triggers on
+On PostgreSQL the API reads an event's sources from columns that triggers on
 events_source keep (migration 0015); elsewhere from the sources themselves.
 Either way what the API shows must be the sources as they are now, however
 they were written: one by one or in bulk, moved between events, deleted, or
@@ -40,13 +40,16 @@ def shown(api, event) -> list[dict]:
     }
     assert listed[str(event.public_id)] == detail
     if connection.vendor == "postgresql":
-        # The stored text is the CSV export's `sources` cell, byte for byte.
+        # The stored texts are the CSV export's `sources` and `source_urls`
+        # cells, byte for byte.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT sources_json FROM events_event WHERE id = %s", [event.pk]
+                "SELECT sources_json, source_urls FROM events_event WHERE id = %s",
+                [event.pk],
             )
-            stored = cursor.fetchone()[0]
+            stored, urls = cursor.fetchone()
         assert stored == json.dumps(expected(event), ensure_ascii=False)
+        assert urls == " ".join(source["url"] for source in expected(event))
     return detail
 
 
