@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from events.api.authentication import ApiTokenAuthentication
 from events.api.negotiation import FormatNegotiation
 from events.api.renderers import CSVRenderer, JSONLinesRenderer, JSONRenderer
 from events.api.throttling import AnonymousThrottle, TokenThrottle
+from events.selectors.filters import StaleSlugIds
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_HEADERS = {
@@ -157,3 +158,13 @@ def single(
         )
         raise ValidationError({name: [f"{given}; use one of {', '.join(options)}"]})
     return values[0]
+
+
+def with_slug_checks(read: Callable[[bool], Any]) -> Any:
+    """`read(True)`: a response whose filters check their platform and
+    authority slugs in the round trip of its other reads (filter_events'
+    `checks`); `read(False)` when a slug changed meanwhile (StaleSlugIds)."""
+    try:
+        return read(True)
+    except StaleSlugIds:  # renamed or taken by another row since remembered
+        return read(False)

@@ -79,3 +79,17 @@ def test_curators_see_remembered_platforms_of_drafts(curator_api, api):
         uid(draft)
     ]
     assert api.get("/api/v1/events/", {"platform": platform.slug}).status_code == 400
+
+
+def test_stats_check_a_remembered_slug_with_the_version(api, pipelines):
+    platform = PlatformFactory()
+    event = publish(platform=platform)
+    url = "/api/v1/stats/"
+    query = {"group_by": "platform", "platform": platform.slug}
+    assert api.get(url, query).json() == [{"key": platform.slug, "count": 1}]
+    pipelines.clear()
+    assert api.get(url, query).json() == [{"key": platform.slug, "count": 1}]
+    # The slug check and the record version: one round trip, then the counts.
+    assert pipelines == ([2] if connection.vendor == "postgresql" else [])
+    Event.objects.filter(pk=event.pk).update(status=Status.DRAFT)
+    assert api.get(url, query).status_code == 400

@@ -16,7 +16,13 @@ from rest_framework.request import Request
 
 from events.api import schema
 from events.api.asof import AS_OF, as_of_param
-from events.api.base import ALL_FORMATS, ApiResponse, ApiView, single
+from events.api.base import (
+    ALL_FORMATS,
+    ApiResponse,
+    ApiView,
+    single,
+    with_slug_checks,
+)
 from events.api.exports import export_response
 from events.api.pagination import (
     decode_cursor,
@@ -52,7 +58,6 @@ from events.selectors.filters import (
     FILTER_NAMES,
     EventFilters,
     SlugCheck,
-    StaleSlugIds,
     filter_events,
 )
 from events.selectors.merges import event_resolve_merged
@@ -110,10 +115,7 @@ class EventListView(EventsView):
         "With format=csv or jsonl, every matching event is streamed instead.",
     )
     def get(self, request: Request) -> Any:
-        try:
-            return self._list(request, defer_checks=True)
-        except StaleSlugIds:  # a slug was renamed or replaced meanwhile
-            return self._list(request, defer_checks=False)
+        return with_slug_checks(lambda defer: self._list(request, defer_checks=defer))
 
     def _list(self, request: Request, *, defer_checks: bool) -> Any:
         """The list. With `defer_checks`, the filters' slugs are checked in

@@ -10,7 +10,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 
 from events.api import schema
-from events.api.base import ALL_FORMATS, ApiResponse, ApiView, single
+from events.api.base import (
+    ALL_FORMATS,
+    ApiResponse,
+    ApiView,
+    single,
+    with_slug_checks,
+)
 from events.api.serializers import (
     AuthorityCountSerializer,
     CountryCountSerializer,
@@ -23,10 +29,16 @@ from events.selectors.api import (
     country_counts,
     event_stats,
     platform_counts,
+    read_list,
     record_version,
     visible_events,
 )
-from events.selectors.filters import FILTER_NAMES, EventFilters, filter_events
+from events.selectors.filters import (
+    FILTER_NAMES,
+    EventFilters,
+    SlugCheck,
+    filter_events,
+)
 
 # Only a bound on memory: a new version of the record makes old entries
 # unreachable anyway.
@@ -125,16 +137,22 @@ class StatsView(ApiView):
         "without a curator's token), grouped.",
     )
     def get(self, request: Request) -> Any:
+        return with_slug_checks(lambda defer: self._stats(request, defer_checks=defer))
+
+    def _stats(self, request: Request, *, defer_checks: bool) -> Any:
         params = self.query()
         everything = self.sees_all_statuses
         filters = EventFilters.from_params(params, allow_status=everything)
         group_by = single(params, "group_by", GROUPINGS, None)
+        checks: list[SlugCheck] = []
         queryset = filter_events(
-            visible_events(all_statuses=everything), filters, public_only=not everything
+            visible_events(all_statuses=everything),
+            filters,
+            public_only=not everything,
+            checks=checks if defer_checks else None,
         )
-        if response := self.not_modified(
-            request, record_version(all_statuses=everything)
-        ):
+        version, _ = read_list(None, all_statuses=everything, checks=checks)
+        if response := self.not_modified(request, version):
             return response
         counts = event_stats(queryset, group_by=group_by)
         return ApiResponse([{"key": c.key, "count": c.count} for c in counts])
