@@ -344,6 +344,10 @@ def filter_events(
     for name in ("country", "action", "target_type", "status"):
         if chosen := getattr(filters, name):
             queryset = queryset.filter(**{f"{name}__in": chosen})
+    if not public_only and not filters.status:
+        # A merged event lives on in its survivor (its URL redirects there):
+        # listed only when asked for by status=merged.
+        queryset = queryset.exclude(status=Status.MERGED)
     if filters.target:
         queryset = queryset.filter(target_ref__in=filters.target)
     if filters.notice:

@@ -126,3 +126,17 @@ def test_redirect_of_a_chain_leads_to_the_last_survivor(api, editor, merged):
 
     assert api.get(detail(absorbed))["Location"] == detail(final)
     assert api.get(detail(survivor))["Location"] == detail(final)
+
+
+def test_curator_lists_leave_merged_events_out_unless_asked(curator_api, merged):
+    survivor, absorbed, _ = merged
+    draft = EventFactory(status=Status.DRAFT)
+
+    listed = ids(curator_api.get("/api/v1/events/"))
+    assert sorted(listed) == sorted([uid(survivor), uid(draft)])
+    exported = curator_api.get("/api/v1/events/", {"format": "jsonl"})
+    assert uid(absorbed) not in b"".join(exported.streaming_content).decode()
+    asked = curator_api.get("/api/v1/events/", {"status": "merged"})
+    assert ids(asked) == [uid(absorbed)]
+    counts = curator_api.get("/api/v1/stats/", {"group_by": "year"}).json()
+    assert sum(row["count"] for row in counts) == 2
