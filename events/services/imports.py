@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -365,13 +365,29 @@ def events_import(
 
     if not strict:
         run()
-        return report
-    try:
-        with transaction.atomic():
-            run()
-            if report.failed:
-                raise _StrictRollback
-    except _StrictRollback:
-        report.rolled_back = True
-        report.created = report.updated = report.unchanged = 0
+    else:
+        try:
+            with transaction.atomic():
+                run()
+                if report.failed:
+                    raise _StrictRollback
+        except _StrictRollback:
+            report.rolled_back = True
+            report.created = report.updated = report.unchanged = 0
+    if report.created + report.updated >= ANALYZE_AFTER:
+        _analyze()
     return report
+
+
+# Rows written by one import after which the planner's statistics are taken
+# again at once: until autovacuum's next analyze they describe the record
+# before the import (after the load benchmark imported 20,000 events, the
+# API's newest page was planned for 59 rows: a scan and a sort of every
+# event, 30 ms instead of 2).
+ANALYZE_AFTER = 1000
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        for model in (Event, Source):  # SQLite's ANALYZE takes one table
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -3,9 +3,11 @@ import uuid
 
 import pytest
 from django.core.management.base import CommandError
+from django.db import connection
 
 from events.choices import DatePrecision, Status
 from events.models import Event, Platform, Source, StatusChange
+from events.services import imports
 from tests.events.import_support import (
     CCN,
     import_text,
@@ -287,3 +289,35 @@ def test_command_refuses_text_that_is_not_utf8(tmp_path):
     path.write_bytes(jsonl(row(notice_text="Доступ ограничен")).encode("cp1251"))
     with pytest.raises(CommandError, match="not UTF-8"):
         run_import(path)
+
+
+def planner_rows(table: str) -> int | None:
+    """How many rows the database's planner believes `table` holds."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        else:
+            cursor.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table]
+            )
+        row = cursor.fetchone()
+    return None if row is None else int(float(str(row[0]).split()[0]))
+
+
+@pytest.fixture
+def small_analyze_threshold(monkeypatch):
+    monkeypatch.setattr(imports, "ANALYZE_AFTER", 3)
+    with connection.cursor() as cursor:  # sqlite_stat1 exists once analyzed
+        cursor.execute("ANALYZE")
+
+
+def test_a_large_import_refreshes_the_planners_statistics(small_analyze_threshold):
+    import_text(jsonl(row("A"), row("B"), row("C")))
+    assert planner_rows("events_event") == 3
+    assert planner_rows("events_source") == 3
+
+
+def test_a_small_import_leaves_them_to_the_database(small_analyze_threshold):
+    before = planner_rows("events_event")
+    import_text(jsonl(row("A"), row("B")))
+    assert planner_rows("events_event") == before != 2
