@@ -243,6 +243,12 @@ class Event(models.Model):
             # API incremental sync (updated_after, ordering=updated_at) and the
             # newest change behind the API's ETag / Last-Modified.
             models.Index(fields=["updated_at", "id"], name="event_updated"),
+            # An event page's related events: the same target, newest first.
+            models.Index(
+                fields=["target", "-date", "-id"],
+                condition=Q(status="published"),
+                name="event_published_target",
+            ),
             # Text search (q) has trigram GIN indexes on PostgreSQL only, made
             # by migration 0008 (see events/selectors/search.py).
         ]
