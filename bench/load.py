@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -153,6 +154,8 @@ def _wrk(url: str, paths: list[str], tmp: Path, seconds: int) -> dict:
 
 
 def run() -> str:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("bench load needs wrk: apt-get install wrk")
     with tempfile.TemporaryDirectory() as tmp_name, ExitStack() as stack:
         tmp = Path(tmp_name)
         env = fresh_database_env(tmp, "tracker_bench_load")
