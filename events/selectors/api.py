@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import orjson
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Count, F, Func, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
@@ -314,11 +314,7 @@ def record_version(*, all_statuses: bool) -> dt.datetime | None:
     event change, unpublication, change-log entry (deletions), or platform or
     authority edit. One query over five index lookups, whatever the size of
     the record."""
-    sql, params = _version_query(all_statuses)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return _version_of(row)
+    return read_list(None, all_statuses=all_statuses)[0]
 
 
 def read_list(

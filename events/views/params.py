@@ -85,16 +85,28 @@ def _year(text: str) -> int | None:
     return int(text)
 
 
-def parse_filters(query: QueryDict) -> EventFilters:
-    """The filters named in a query string (absent or empty: no filter)."""
-    values = {name: query.get(name, "").strip() for name in FILTER_PARAMS}
+def query_values(query: QueryDict, names: tuple[str, ...]) -> dict[str, str]:
+    """The named parameters of a query string, stripped ("" when absent);
+    InvalidQuery when one holds a NUL character."""
+    values = {name: query.get(name, "").strip() for name in names}
     if any("\x00" in value for value in values.values()):
         raise InvalidQuery(_("The query contains a NUL character."))
-    country = values["country"].upper()
+    return values
+
+
+def country_value(text: str) -> str:
+    """A country parameter as an upper-case code ("" for none); InvalidQuery
+    when it cannot be a country."""
+    country = text.upper()
     if country and not is_country_code(country):
-        raise InvalidQuery(
-            _("“%(value)s” is not a country code.") % {"value": values["country"]}
-        )
+        raise InvalidQuery(_("“%(value)s” is not a country code.") % {"value": text})
+    return country
+
+
+def parse_filters(query: QueryDict) -> EventFilters:
+    """The filters named in a query string (absent or empty: no filter)."""
+    values = query_values(query, FILTER_PARAMS)
+    country = country_value(values["country"])
     if values["action"] and values["action"] not in Action.values:
         raise InvalidQuery(
             _("“%(value)s” is not an action.") % {"value": values["action"]}

@@ -16,7 +16,7 @@ from events.models import Platform, Target
 from events.selectors.cached import choices as cached_choices
 from events.selectors.cached import record_version
 from events.selectors.keyset import keyset_page
-from events.selectors.public import is_country_code, public_platform
+from events.selectors.public import public_platform
 from events.selectors.targets import (
     BLOCKED,
     RESTORED,
@@ -31,7 +31,13 @@ from events.selectors.targets import (
     target_lifecycles,
 )
 from events.templatetags.public import partial_date
-from events.views.params import InvalidQuery, parse_cursors, rejects_invalid_queries
+from events.views.params import (
+    InvalidQuery,
+    country_value,
+    parse_cursors,
+    query_values,
+    rejects_invalid_queries,
+)
 from events.views.timeline import PAGE_SIZE, country_choices
 
 BLOCKED_NOW_FILTERS = ("platform", "country", "target_type")
@@ -111,14 +117,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def parse_blocked_now_filters(query: QueryDict) -> TargetFilters:
     """The filters of /blocked-now/: an unknown platform is a 404, as its page
     would be; a value that cannot be a country or a target type is a 400."""
-    values = {name: query.get(name, "").strip() for name in BLOCKED_NOW_FILTERS}
-    if any("\x00" in value for value in values.values()):
-        raise InvalidQuery(_("The query contains a NUL character."))
-    country = values["country"].upper()
-    if country and not is_country_code(country):
-        raise InvalidQuery(
-            _("“%(value)s” is not a country code.") % {"value": values["country"]}
-        )
+    values = query_values(query, BLOCKED_NOW_FILTERS)
+    country = country_value(values["country"])
     kind = values["target_type"]
     if kind and kind not in TargetType.values:
         raise InvalidQuery(_("“%(value)s” is not a type of target.") % {"value": kind})

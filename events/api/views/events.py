@@ -136,15 +136,19 @@ class EventListView(EventsView):
                 public_only=not everything,
                 checks=checks if defer_checks else None,
             )
-        rows = keyset_query(
-            list_rows(queryset, ordering=ordering, as_of=as_of),
-            ordering=ordering,
-            size=size,
-            cursor=cursor,
+        rows = (
+            None
+            if fmt in STREAMED
+            else keyset_query(
+                list_rows(queryset, ordering=ordering, as_of=as_of),
+                ordering=ordering,
+                size=size,
+                cursor=cursor,
+            )
         )
         # With validators to compare, the page is read only if they differ;
         # without, it is read with the version, in the same round trip.
-        early = fmt in STREAMED or self.conditional(request)
+        early = rows is None or self.conditional(request)
         version, read = read_list(
             None if early else rows, all_statuses=everything, checks=checks
         )
@@ -160,6 +164,7 @@ class EventListView(EventsView):
                 head=request.method == "HEAD",
                 as_of=as_of,
             )
+        assert rows is not None  # a page, not an export
         page = keyset_result(
             list(rows) if read is None else read,
             ordering=ordering,
