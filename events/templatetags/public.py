@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
@@ -61,3 +63,40 @@ def country_name(code: str) -> str:
 def year_chart(by_year: list[tuple[int, int]], title: str) -> dict[str, object]:
     """A bar chart of events per year, with its data as a table."""
     return {"chart": bar_chart(by_year), "by_year": by_year, "title": title}
+
+
+@register.inclusion_tag("public/includes/filter_select.html")
+def filter_select(
+    name: str,
+    label: str,
+    everything: str,
+    options: Iterable[Any],
+    selected: Any,
+    *,
+    field_id: str = "",
+    capitalize: bool = False,
+) -> dict[str, object]:
+    """A filter form's <select> named `name`: `everything` (no filter) first,
+    then `options` with the one whose value is `selected` chosen. An option
+    is a (value, label) pair, a platform or authority (slug; name, and the
+    authority's country), or a plain value (a year)."""
+    return {
+        "id": field_id or f"f-{name}",
+        "name": name,
+        "label": label,
+        "everything": everything,
+        "options": [_option(option) for option in options],
+        "selected": "" if selected is None else str(selected),
+        "capitalize": capitalize,
+    }
+
+
+def _option(option: Any) -> tuple[str, str]:
+    if isinstance(option, tuple):
+        value, text = option
+        return str(value), text
+    if hasattr(option, "slug"):
+        country = getattr(option, "country", None)
+        suffix = f" ({country.code})" if country else ""
+        return option.slug, f"{option.name}{suffix}"
+    return str(option), str(option)
