@@ -9,14 +9,15 @@ import pytest
 import yaml
 
 from events.api.notices import NoticeSerializer
-from events.choices import NoticeKind, NoticePatternType, Status
+from events.choices import Status
 from events.services.notices import events_match_notices
 from tests.api.conftest import ids, publish, uid
 from tests.events.notice_support import (
-    SAUDI_BLOCKPAGE,
     WECHAT_EN,
     WECHAT_ZH,
     make_notice,
+    saudi_blockpage,
+    wechat_notice,
 )
 from tests.factories import EventFactory, PlatformFactory
 
@@ -28,24 +29,8 @@ def registry(db):
     """A WeChat notice carried by two published events and a draft, and a
     Saudi blockpage fingerprint carried by none."""
     wechat = PlatformFactory(slug="wechat", name="WeChat")
-    notice = make_notice(
-        WECHAT_EN,
-        platform=wechat,
-        title="WeChat: account blocked",
-        countries=["CN"],
-        variants=(("zh", WECHAT_ZH),),
-    )
-    saudi = make_notice(
-        SAUDI_BLOCKPAGE,
-        kind=NoticeKind.BLOCKPAGE,
-        language="",
-        title="Blockpage cl.nat_sa (SA, national)",
-        countries=["SA"],
-        origin="ooni:cl.nat_sa",
-        pattern=SAUDI_BLOCKPAGE,
-        pattern_type=NoticePatternType.CONTAINS,
-        location="body",
-    )
+    notice = wechat_notice(wechat)
+    saudi = saudi_blockpage()
     events = [
         publish(platform=wechat, notice_text=WECHAT_EN, date=dt.date(2018, 3, 1)),
         publish(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from events.choices import NoticeKind
+from events.choices import NoticeKind, NoticePatternType
 from events.models import Notice, NoticeVariant, Platform
 from events.services.notices import notice_save, notice_variant_save
 
@@ -47,3 +47,30 @@ def make_notice(
             user=None,
         )
     return notice
+
+
+def wechat_notice(platform: Platform) -> Notice:
+    """WeChat's notice for a blocked account, in English and Chinese."""
+    return make_notice(
+        WECHAT_EN,
+        platform=platform,
+        title="WeChat: account blocked",
+        countries=["CN"],
+        variants=(("zh", WECHAT_ZH),),
+    )
+
+
+def saudi_blockpage(**fields: object) -> Notice:
+    """The Saudi national blockpage, matched by the OONI fingerprint that
+    names its body text."""
+    defaults: dict[str, object] = {
+        "kind": NoticeKind.BLOCKPAGE,
+        "language": "",
+        "title": "Blockpage cl.nat_sa (SA, national)",
+        "countries": ["SA"],
+        "origin": "ooni:cl.nat_sa",
+        "pattern": SAUDI_BLOCKPAGE,
+        "pattern_type": NoticePatternType.CONTAINS,
+        "location": "body",
+    }
+    return make_notice(SAUDI_BLOCKPAGE, **{**defaults, **fields})  # type: ignore[arg-type]

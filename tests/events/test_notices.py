@@ -13,7 +13,12 @@ from events.models import Event
 from events.services.notice_matching import normalise
 from events.services.notices import events_match_notices
 from tests.events.import_support import import_text, jsonl, row
-from tests.events.notice_support import SAUDI_BLOCKPAGE, WECHAT_ZH, make_notice
+from tests.events.notice_support import (
+    SAUDI_BLOCKPAGE,
+    WECHAT_ZH,
+    make_notice,
+    saudi_blockpage,
+)
 from tests.factories import EventFactory, PlatformFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,15 +162,7 @@ def test_a_pattern_matches_however_long_the_text_around_it():
 
 
 def test_an_ooni_body_fingerprint_matches_the_blockpage_text_it_names():
-    saudi = make_notice(
-        SAUDI_BLOCKPAGE,
-        kind=NoticeKind.BLOCKPAGE,
-        language="",
-        origin="ooni:cl.nat_sa",
-        pattern=SAUDI_BLOCKPAGE,
-        pattern_type=NoticePatternType.CONTAINS,
-        location="body",
-    )
+    saudi = saudi_blockpage(title="", countries=[])
     text = f"عذراً، الموقع المطلوب محجوب. {SAUDI_BLOCKPAGE}: www.internet.gov.sa"
     event = matched(EventFactory(country="SA", notice_text=text, notice_language="ar"))
     assert event.notice == saudi

@@ -7,13 +7,14 @@ import re
 
 import pytest
 
-from events.choices import NoticeKind, NoticePatternType, Status
+from events.choices import Status
 from events.services.notices import events_match_notices
 from tests.events.notice_support import (
-    SAUDI_BLOCKPAGE,
     WECHAT_EN,
     WECHAT_ZH,
     make_notice,
+    saudi_blockpage,
+    wechat_notice,
 )
 from tests.factories import EventFactory, PlatformFactory, SourceFactory
 from tests.web.conftest import published
@@ -24,23 +25,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def registry(db):
     wechat = PlatformFactory(slug="wechat", name="WeChat")
-    notice = make_notice(
-        WECHAT_EN,
-        platform=wechat,
-        title="WeChat: account blocked",
-        countries=["CN"],
-        variants=(("zh", WECHAT_ZH),),
-    )
-    saudi = make_notice(
-        SAUDI_BLOCKPAGE,
-        kind=NoticeKind.BLOCKPAGE,
-        language="ar",
-        title="Blockpage cl.nat_sa (SA, national)",
-        countries=["SA"],
-        pattern=SAUDI_BLOCKPAGE,
-        pattern_type=NoticePatternType.CONTAINS,
-        location="body",
-    )
+    notice = wechat_notice(wechat)
+    saudi = saudi_blockpage(language="ar", origin="")
     shown = [
         published(
             platform=wechat,
