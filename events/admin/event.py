@@ -23,6 +23,7 @@ from events.admin import actions
 from events.admin.filters import StatusFilter, YearFilter
 from events.admin.forms import URL_OVERRIDES, EventForm, ReasonForm
 from events.admin.history import HistoryAdmin
+from events.admin.inlines import ReadOnlyInline
 from events.admin.merges import MergeAdminMixin, MergedFromInline, merge_selected
 from events.admin.notices import NoticeMatchMixin
 from events.exceptions import NotPermitted
@@ -55,26 +56,15 @@ class SourceInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and _editable(request, obj)
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     """The transitions so far; written only by the workflow services."""
 
     model = StatusChange
     fields = readonly_fields = ["at", "user", "from_status", "to_status", "note"]
-    extra = 0
-    can_delete = False
     verbose_name_plural = "status changes (who, when, from, to, why)"
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("user")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 WHAT = (

@@ -30,6 +30,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from events.admin.forms import ReasonForm
+from events.admin.inlines import ReadOnlyInline
 from events.exceptions import TrackerError
 from events.models import Event, EventMerge, EventQuerySet, Source, StatusChange
 from events.selectors.duplicates import event_duplicates
@@ -118,7 +119,7 @@ class SplitOffForm(forms.Form):
         self.fields["sources"].queryset = event.sources.order_by("id")
 
 
-class MergedFromInline(admin.TabularInline):
+class MergedFromInline(ReadOnlyInline):
     """The events merged into this one, with their own status changes and a
     link to their history: the survivor's record of where it came from."""
 
@@ -133,8 +134,6 @@ class MergedFromInline(admin.TabularInline):
         "their_status_changes",
         "split",
     ]
-    extra = 0
-    can_delete = False
     verbose_name = _("merged event")
     verbose_name_plural = _("merged from (each keeps its own history)")
 
@@ -178,15 +177,6 @@ class MergedFromInline(admin.TabularInline):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.has_perm("events.view_event"))
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.action(permissions=["change"], description=_("Merge selected events…"))

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from events.admin.history import HistoryAdmin
+from events.admin.inlines import ReadOnlyInline
 from events.exceptions import NotPermitted
 from events.models import Event, Target
 from events.services.target_merges import targets_merge
@@ -41,7 +42,7 @@ class MergedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TargetEventInline(admin.TabularInline):
+class TargetEventInline(ReadOnlyInline):
     """The target's events, every status: read only, each linked."""
 
     model = Event
@@ -55,23 +56,12 @@ class TargetEventInline(admin.TabularInline):
         "status",
     ]
     ordering = ["date", "id"]
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("events (all statuses, oldest first)")
 
     @admin.display(description=_("event"))
     def event_link(self, event: Event) -> str:
         url = reverse("admin:events_event_change", args=[event.pk])
         return format_html('<a href="{}">{}</a>', url, event.target)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class SurvivorForm(forms.Form):
