@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model
 
 from events.models import Authority, Event, Platform
 from events.selectors.public import (
@@ -32,20 +33,28 @@ T = TypeVar("T")
 TIMEOUT = 3600
 
 
-def record_version() -> str:
-    """A token that changes whenever an event, platform or authority does."""
+def newest_history(*models: type[Model]) -> list[str]:
+    """SQL expressions of the newest history row (id, then time) of each
+    model: index lookups that change with every save or delete."""
     quote = connection.ops.quote_name
     newest = []
-    for model in (Event, Platform, Authority):
-        table = quote(model.history.model._meta.db_table)
+    for model in models:
+        table = quote(model.history.model._meta.db_table)  # type: ignore[attr-defined]
         for column in ("history_id", "history_date"):
             # Table and column names come from the models, never from input.
             newest.append(
                 f"(SELECT {column} FROM {table} "  # noqa: S608
                 "ORDER BY history_id DESC LIMIT 1)"
             )
+    return newest
+
+
+def record_version() -> str:
+    """A token that changes whenever an event, platform or authority does."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(newest)}")
+        cursor.execute(
+            f"SELECT {', '.join(newest_history(Event, Platform, Authority))}"
+        )
         row = cursor.fetchone()
     return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
 

@@ -47,6 +47,7 @@ from django.db import connection
 from rapidfuzz import fuzz, process
 
 from events.models import Notice, NoticeVariant
+from events.selectors.cached import newest_history
 
 # Han, kana, Thai, Lao, Myanmar, Khmer: scripts written without word spaces.
 _UNSPACED = re.compile(
@@ -282,14 +283,7 @@ def registry_version() -> tuple[object, ...]:
     quote = connection.ops.quote_name
     notices = quote(Notice._meta.db_table)
     parts = [f"(SELECT COUNT(*) FROM {notices})"]  # noqa: S608
-    for model in (Notice, NoticeVariant):
-        table = quote(model.history.model._meta.db_table)
-        for column in ("history_id", "history_date"):
-            # Names come from the models, never from input.
-            parts.append(
-                f"(SELECT {column} FROM {table} "  # noqa: S608
-                "ORDER BY history_id DESC LIMIT 1)"
-            )
+    parts += newest_history(Notice, NoticeVariant)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}")
         return tuple(cursor.fetchone())
