@@ -100,6 +100,7 @@ class ChangeKind(models.TextChoices):
     UNPUBLISHED = "unpublished", _("unpublished")
     MERGED = "merged", _("merged")
     DELETED = "deleted", _("deleted")
+    REDACTED = "redacted", _("redacted")
 
 
 class ReleaseState(models.TextChoices):
@@ -107,3 +108,9 @@ class ReleaseState(models.TextChoices):
     BUILDING = "building", _("building")
     READY = "ready", _("ready")
     FAILED = "failed", _("failed")
+
+
+class RedactionGround(models.TextChoices):
+    LEGAL_ORDER = "legal_order", _("legal order")
+    PERSONAL_SAFETY = "personal_safety", _("safety of a person")
+    OTHER = "other", _("other")

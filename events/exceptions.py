@@ -15,3 +15,21 @@ class TransitionNotAllowed(TrackerError):
 
 class EventInvalid(TrackerError):
     """The event cannot enter the requested state as it stands (e.g. no source)."""
+
+
+class StaleVersion(TrackerError):
+    """The event changed since the version the user saw; nothing was done."""
+
+
+class Redacted(TrackerError):
+    """The event was taken down by an editor and cannot be published again."""
+
+
+class SecondFactorInvalid(TrackerError):
+    """The authenticator or backup code given is wrong, used up or throttled."""
+
+
+class EnrolmentRefused(TrackerError):
+    """An authenticator may not be enrolled: no enrolment link, or one that is
+    expired, tampered with, revoked, already used or for another account. The
+    message says which, in words the user can act on."""

@@ -42,6 +42,7 @@ def _ensure_review_groups() -> None:
         ("0010_notices", "grant_notice_permissions"),
         ("0011_targets", "grant_target_permissions"),
         ("0014_releases", "grant"),
+        ("0017_takedowns_and_wordings", "grant"),
     ):
         migration = importlib.import_module(f"events.migrations.{module}")
         getattr(migration, function)(apps, None)

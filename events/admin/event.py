@@ -30,7 +30,7 @@ from events.exceptions import NotPermitted
 from events.languages import text_direction
 from events.models import Event, Source, StatusChange
 from events.services import event_can_edit
-from events.services.editing import event_save_from_form
+from events.services.editing import event_create_from_form, event_save_from_form
 from events.services.record_hooks import events_deleted, events_written
 from events.services.workflow import Transition, user_may
 
@@ -183,10 +183,10 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
     def save_model(
         self, request: HttpRequest, obj: Event, form: Any, change: bool
     ) -> None:
-        if not change:
-            super().save_model(request, obj, form, change)
-            return
         try:
+            if not change:
+                event_create_from_form(event=obj, user=request.user)
+                return
             event_save_from_form(event=obj, user=request.user)
         except NotPermitted as exc:
             raise PermissionDenied(str(exc)) from exc

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_countries.filters import CountryFilter
 
 from events.admin.forms import AuthorityForm, PlatformForm
 from events.admin.history import HistoryAdmin
+from events.exceptions import NotPermitted
 from events.models import Authority, Platform, normalise_alias
-from events.services.changes import changes_record_reference_edited
+from events.services.reference import reference_may_change, reference_save
 
 
 class AliasSearchMixin:
@@ -43,28 +45,33 @@ class AliasSearchMixin:
         return ", ".join(str(alias) for alias in obj.aliases)
 
 
-class ShownInEventsMixin:
-    """Platforms and authorities appear in every event's JSON by name, slug
-    (and country): an edit of those is a change of their published events."""
+class ReferencePolicyMixin:
+    """Public rows are changed by editors only (events.services.reference):
+    others see them read-only; every save is one call of reference_save."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        if obj is None or not allowed:
+            return allowed
+        return reference_may_change(obj=obj, user=request.user)
 
     def save_model(
-        self, request: HttpRequest, obj: Platform | Authority, form: Any, change: bool
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
     ) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        if change:
-            changes_record_reference_edited(
-                instance=obj, changed_fields=form.changed_data
-            )
+        try:
+            reference_save(obj=obj, user=request.user, changed_fields=form.changed_data)
+        except NotPermitted as exc:
+            raise PermissionDenied(str(exc)) from exc
 
 
-class PlatformAdmin(ShownInEventsMixin, AliasSearchMixin, HistoryAdmin):
+class PlatformAdmin(ReferencePolicyMixin, AliasSearchMixin, HistoryAdmin):
     form = PlatformForm
     list_display = ["name", "slug", "aliases_list", "homepage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AuthorityAdmin(ShownInEventsMixin, AliasSearchMixin, HistoryAdmin):
+class AuthorityAdmin(ReferencePolicyMixin, AliasSearchMixin, HistoryAdmin):
     form = AuthorityForm
     list_display = ["name", "country", "kind", "slug", "aliases_list"]
     list_filter = ["kind", ("country", CountryFilter)]

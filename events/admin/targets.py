@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from events.admin.gazetteer import ReferencePolicyMixin
 from events.admin.history import HistoryAdmin
 from events.admin.inlines import ReadOnlyInline
 from events.exceptions import NotPermitted
@@ -126,7 +127,7 @@ def _event_count() -> Coalesce:
 
 
 @admin.register(Target)
-class TargetAdmin(HistoryAdmin):
+class TargetAdmin(ReferencePolicyMixin, HistoryAdmin):
     list_display = [
         "name",
         "platform",

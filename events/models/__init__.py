@@ -19,6 +19,7 @@ from events.models.record import (
     language_tag_validator,
     normalise_alias,
 )
+from events.models.redactions import Redaction
 from events.models.releases import Release
 from events.models.targets import Target
 from events.models.tokens import ApiToken
@@ -40,6 +41,7 @@ __all__ = [
     "Notice",
     "NoticeVariant",
     "Platform",
+    "Redaction",
     "Release",
     "Source",
     "StatusChange",

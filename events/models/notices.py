@@ -94,6 +94,18 @@ class NoticeVariant(models.Model):
         max_length=35, blank=True, validators=[language_tag_validator]
     )
     fingerprint = models.TextField(editable=False)
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="notice_wordings",
+        help_text=_(
+            "The event whose confirmed notice text this wording is; it is public "
+            "only while that event is published. Empty for curated wordings."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -230,6 +230,7 @@ class Event(models.Model):
             ("publish_event", "Can publish events"),
             ("reject_event", "Can reject events"),
             ("unpublish_event", "Can unpublish events"),
+            ("redact_event", "Can redact events (takedowns)"),
         ]
         indexes = [
             # The review queue: status filter, newest first.
@@ -299,6 +300,12 @@ class Event(models.Model):
         if self.ended_on is None:
             return ""
         return format_partial_date(self.ended_on, self.ended_on_precision)
+
+    @property
+    def version(self) -> str:
+        """The event's version as a person saw it: every write moves
+        `updated_at`, so a transition made on an older version is refused."""
+        return f"{self.updated_at:%Y%m%d%H%M%S%f}" if self.updated_at else ""
 
     @property
     def is_ongoing(self) -> bool:

@@ -57,10 +57,27 @@ class Release(models.Model):
     changelog_sha256 = models.CharField(max_length=64, blank=True)
     changelog_bytes = models.BigIntegerField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawn_reason = models.TextField(
+        blank=True,
+        editable=False,
+        help_text=_("Shown on the release list: why its files are gone."),
+    )
 
     class Meta:
         ordering = ["-number"]
-        permissions = [("cut_release", "Can cut dataset releases")]
+        permissions = [
+            ("cut_release", "Can cut dataset releases"),
+            ("withdraw_release", "Can withdraw dataset releases"),
+        ]
 
     def __str__(self) -> str:
         return f"Release {self.number}"

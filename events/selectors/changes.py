@@ -20,7 +20,8 @@ MAX_CURSOR = 2**63 - 1
 @dataclass(frozen=True)
 class ChangesPage:
     changes: list[EventChange]
-    events: dict[uuid.UUID, ApiEvent]  # the published ones among those named
+    # The published ones among those named (changed events and survivors).
+    events: dict[uuid.UUID, ApiEvent]
     has_more: bool
 
 
@@ -30,9 +31,11 @@ def changes_page(*, since: int, limit: int) -> ChangesPage:
     PostgreSQL), whatever the limit."""
     rows = list(EventChange.objects.filter(id__gt=since).order_by("id")[: limit + 1])
     changes = rows[:limit]
+    named = [change.event_public_id for change in changes]
+    named += [change.merged_into for change in changes if change.merged_into]
     return ChangesPage(
         changes=changes,
-        events=published_now(change.event_public_id for change in changes),
+        events=published_now(named),
         has_more=len(rows) > limit,
     )
 

@@ -1,10 +1,12 @@
 """Reads of the notice registry for the public pages and the API.
 
-The registry is public reference data (seeded from public lists, curated in
-the open), so every notice can be listed and shown, even one no published
+The registry is public reference data (seeded from public lists, curated by
+editors), so every notice can be listed and shown, even one no published
 event carried yet. What the public never sees is an unpublished event:
 counts, first and last sightings and lists of events are of published events
-only.
+only, and a wording that came from an event's notice text (a curator
+confirmed the match) is shown and searched only while that event is
+published.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
 )
 from django.db.models.functions import Cast
 
-from events.choices import NoticeKind
+from events.choices import NoticeKind, Status
 from events.models import Event, EventQuerySet, Notice, NoticeVariant, Platform
 from events.selectors.filters import PARSERS, FilterError
 
@@ -109,6 +112,19 @@ def _published_events() -> EventQuerySet:
     return Event.objects.published()
 
 
+def public_variants() -> QuerySet[NoticeVariant]:
+    """Wordings the public may read: curated ones, and those of events that
+    are published now."""
+    return NoticeVariant.objects.filter(
+        Q(event__isnull=True) | Q(event__status=Status.PUBLISHED)
+    )
+
+
+def with_public_variants(queryset: QuerySet[Notice]) -> QuerySet[Notice]:
+    """`notice.variants.all()` gives the public wordings only (one query)."""
+    return queryset.prefetch_related(Prefetch("variants", queryset=public_variants()))
+
+
 def notices(filters: NoticeFilters) -> QuerySet[Notice]:
     """The notices matching every filter, with their platform. A country
     selects the notices known to be shown there and those a published event
@@ -128,9 +144,7 @@ def notices(filters: NoticeFilters) -> QuerySet[Notice]:
             countries_text=Cast("countries", CharField())
         ).filter(listed | seen)
     for term in filters.q.split():
-        variant = NoticeVariant.objects.filter(
-            notice=OuterRef("pk"), text__icontains=term
-        )
+        variant = public_variants().filter(notice=OuterRef("pk"), text__icontains=term)
         queryset = queryset.filter(
             Q(title__icontains=term)
             | Q(canonical_text__icontains=term)
@@ -158,11 +172,7 @@ def published_counts(notice_ids: Sequence[int]) -> dict[int, int]:
 
 def public_notice(pk: int) -> Notice:
     """The notice with its platform and variants; Notice.DoesNotExist else."""
-    return (
-        Notice.objects.select_related("platform")
-        .prefetch_related("variants")
-        .get(pk=pk)
-    )
+    return with_public_variants(Notice.objects.select_related("platform")).get(pk=pk)
 
 
 def notice_events(notice: Notice) -> EventQuerySet:

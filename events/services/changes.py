@@ -4,8 +4,11 @@ Each row says that an event entered, changed in, or left the published record.
 Kinds follow from the event's state and the last change logged for it:
 published now after nothing or after leaving → `published`; published now and
 already public → `updated`; not published now but public in the log →
-`unpublished`, or `merged` (with the survivor) when it was merged; gone
-while public in the log → `deleted`. An event never public logs nothing.
+`unpublished`, or `merged` (with the survivor) when it was merged into a
+published event (into one the public cannot see: `unpublished`, so that no
+entry names an unpublished event); gone while public in the log →
+`deleted`; taken down by an editor → `redacted` (changes_record_redacted).
+An event never public logs nothing.
 
 Write paths, each checked (grep for .save(, .update(, bulk_ in
 events/services and events/admin):
@@ -104,6 +107,10 @@ def _append(states: Iterable[dict[str, Any]]) -> None:
         if kind is None:
             continue
         merged = state["merged_into_public"] if kind == ChangeKind.MERGED else None
+        if kind == ChangeKind.MERGED and state["survivor_status"] != Status.PUBLISHED:
+            # Merged into an event the public cannot see: to the public it
+            # left the record, and the survivor's id must not be named.
+            kind, merged = ChangeKind.UNPUBLISHED, None
         rows.append(
             EventChange(
                 event_public_id=state["public_id"], kind=kind, merged_into=merged
@@ -131,10 +138,11 @@ def changes_sync(*, event_ids: Collection[int]) -> None:
         Event.objects.filter(pk__in=list(event_ids))
         .annotate(
             merged_into_public=F("merged_into__public_id"),
+            survivor_status=F("merged_into__status"),
             last_kind=Subquery(last_kind),
         )
         .order_by("pk")
-        .values(*TRACKED, "merged_into_public", "last_kind")
+        .values(*TRACKED, "merged_into_public", "survivor_status", "last_kind")
     )
     events_history_catch_up(
         event_ids=event_ids,
@@ -154,6 +162,7 @@ def changes_record_deleted(*, public_ids: Iterable[uuid.UUID]) -> None:
             "status": None,
             "last_kind": lasts.get(public_id),
             "merged_into_public": None,
+            "survivor_status": None,
         }
         for public_id in wanted
     )
@@ -179,3 +188,13 @@ def changes_record_reference_edited(
     with connection.cursor() as cursor:
         cursor.execute(sql, [ChangeKind.UPDATED, at, instance.pk, Status.PUBLISHED])
         return cursor.rowcount
+
+
+def changes_record_redacted(*, public_id: uuid.UUID) -> bool:
+    """Log that an event was taken down, if the feed ever named it; call in
+    the redacting transaction. Returns whether a change was logged."""
+    if not EventChange.objects.filter(event_public_id=public_id).exists():
+        return False
+    _lock_log()
+    EventChange.objects.create(event_public_id=public_id, kind=ChangeKind.REDACTED)
+    return True

@@ -24,12 +24,12 @@ from events.models import (
     Feed,
     FeedItem,
     Source,
-    StatusChange,
     history_reason,
     normalise_alias,
 )
 from events.services.gazetteer import Gazetteer
 from events.services.record_hooks import events_written
+from events.services.status import StatusMove, statuses_record
 
 LOW = 0.3  # confidence of a value that was filled in by default, not found
 
@@ -197,10 +197,9 @@ def item_to_event(
     event._change_reason = reason  # type: ignore[attr-defined]
     event.save()
     _add_source(event, item, feed)
-    StatusChange.objects.create(
-        event=event,
-        from_status="",
-        to_status=Status.DRAFT,
+    statuses_record(
+        moves=[StatusMove(event, "", Status.DRAFT)],
+        user=None,
         note=f"from feed {feed.name}",
     )
     events_written(event_ids=[event.pk])

@@ -15,8 +15,9 @@ from django.db import transaction
 
 from events.choices import Status
 from events.exceptions import NotPermitted
-from events.models import EDITABLE_EVENT_FIELDS, Event, Source, StatusChange
+from events.models import EDITABLE_EVENT_FIELDS, Event, Source
 from events.services.record_hooks import events_written
+from events.services.status import StatusMove, status_check, statuses_record
 from events.services.workflow import User, event_can_edit
 
 EDITABLE_FIELDS = frozenset(EDITABLE_EVENT_FIELDS)
@@ -113,20 +114,28 @@ def event_save_from_form(*, event: Event, user: User) -> Event:
 
 
 @transaction.atomic
+def event_create_from_form(*, event: Event, user: User) -> Event:
+    """Save a new draft from the admin's add form and record its creation;
+    the admin saves its inline sources and calls events_written after."""
+    status_check(user=user, previous="", current=Status.DRAFT)
+    event.status = Status.DRAFT
+    _save(event, user=user, reason="created in the admin")
+    statuses_record(moves=[StatusMove(event, "", Status.DRAFT)], user=user)
+    return event
+
+
+@transaction.atomic
 def event_create(
     *, user: User, data: Mapping[str, Any], sources: Sequence[Mapping[str, Any]] = ()
 ) -> Event:
     """A new draft with its sources; raises NotPermitted or ValidationError."""
-    if not (user.is_active and user.has_perm("events.add_event")):
-        raise NotPermitted("you may not create events")
+    status_check(user=user, previous="", current=Status.DRAFT)
     event = Event(status=Status.DRAFT)
     _assign(event, data)
     rows = _check_sources(sources)
     _save(event, user=user, reason="created through the API")
     _replace_sources(event, rows, user=user)
-    StatusChange.objects.create(
-        event=event, from_status="", to_status=Status.DRAFT, user=user
-    )
+    statuses_record(moves=[StatusMove(event, "", Status.DRAFT)], user=user)
     events_written(event_ids=[event.pk])
     return event
 

@@ -29,11 +29,11 @@ from events.models import (
     Event,
     EventMerge,
     Source,
-    StatusChange,
     history_reason,
 )
 from events.selectors.merges import cited_urls, sources_partition
 from events.services.record_hooks import events_written
+from events.services.status import StatusMove, statuses_record
 from events.services.workflow import User, _check_publishable
 
 CURATED = (Status.DRAFT, Status.IN_REVIEW)
@@ -87,12 +87,8 @@ def _save(obj: Event | Source, *, user: User, why: str, fields: Sequence[str]) -
 
 
 def _log(event: Event, *, previous: str, user: User, note: str) -> None:
-    StatusChange.objects.create(
-        event=event,
-        from_status=previous,
-        to_status=event.status,
-        user=user if user.is_authenticated else None,
-        note=note,
+    statuses_record(
+        moves=[StatusMove(event, previous, event.status)], user=user, note=note
     )
 
 

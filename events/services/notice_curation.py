@@ -93,12 +93,7 @@ def event_notice_confirm(
     )
     verb = "corrected" if corrected else "confirmed"
     _save_match(locked, user=user, reason=f"notice match {verb}: {chosen}")
-    notice_wording_record(
-        notice=chosen,
-        text=locked.notice_text,
-        language=locked.notice_language,
-        user=user,
-    )
+    notice_wording_record(notice=chosen, event=locked, user=user)
     events_written(event_ids=[locked.pk])
     notices_refresh_seen(notice_ids=[previous])
     return locked

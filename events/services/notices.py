@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
-from events.choices import NoticeMatch
+from events.choices import NoticeMatch, Status
 from events.models import Event, Notice, NoticeVariant
 from events.services.notice_matching import current_matcher, normalise
 
@@ -121,18 +121,31 @@ def notices_refresh_seen(*, notice_ids: Iterable[int | None]) -> None:
     )
 
 
-def notice_wording_record(
-    *, notice: Notice, text: str, language: str, user: User | None
-) -> NoticeVariant | None:
-    """Add `text` as a variant of the notice unless the notice already has
-    that wording (as normalised); returns the new variant, if any."""
-    fingerprint = normalise(text)
+def notice_wording_record(*, notice: Notice, event: Event, user: User | None) -> None:
+    """Record the event's notice text as a variant of the notice unless the
+    notice has that wording (as normalised) already. The variant remembers
+    the event: the public reads it only while that event is published. A
+    wording that an unpublished event brought is handed to this event when
+    this one is published, so that it shows."""
+    fingerprint = normalise(event.notice_text)
     if not fingerprint or fingerprint == normalise(notice.canonical_text):
-        return None
-    if notice.variants.filter(fingerprint=fingerprint).exists():
-        return None
-    variant = NoticeVariant(notice=notice, text=text, language=language)
-    return notice_variant_save(variant=variant, user=user)
+        return
+    known = notice.variants.filter(fingerprint=fingerprint).first()
+    if known is None:
+        variant = NoticeVariant(
+            notice=notice,
+            text=event.notice_text,
+            language=event.notice_language,
+            event=event,
+        )
+        notice_variant_save(variant=variant, user=user)
+    elif _hidden(known) and event.status == Status.PUBLISHED:
+        known.event = event
+        notice_variant_save(variant=known, user=user)
+
+
+def _hidden(variant: NoticeVariant) -> bool:
+    return variant.event is not None and variant.event.status != Status.PUBLISHED
 
 
 def notice_save(*, notice: Notice, user: User | None) -> Notice:

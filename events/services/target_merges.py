@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 from events.exceptions import NotPermitted
 from events.models import Event, Target, history_reason
 from events.services.record_hooks import events_written
+from events.services.reference import reference_check_change
 
 
 @transaction.atomic
@@ -40,6 +41,9 @@ def targets_merge(
     head = locked[survivor.pk]
     absorbed = [locked[o.pk] for o in others if o.pk != head.pk]
     _check_merge(head, absorbed)
+    # A merge renames what public pages show (the survivor's name replaces
+    # the others'), so a public target is merged by an editor only.
+    reference_check_change(objs=[head, *absorbed], user=user)
     absorbed_ids = [t.pk for t in absorbed]
     # Targets merged earlier into one of these follow them: one hop, always.
     Target.objects.filter(merged_into__in=absorbed_ids).update(merged_into=head)

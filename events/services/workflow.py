@@ -22,11 +22,14 @@ from events.choices import Status
 from events.exceptions import (
     EventInvalid,
     NotPermitted,
+    Redacted,
+    StaleVersion,
     TrackerError,
     TransitionNotAllowed,
 )
-from events.models import Event, StatusChange, history_reason
+from events.models import Event, Redaction, history_reason
 from events.services.record_hooks import events_written
+from events.services.status import StatusMove, statuses_record
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -94,9 +97,33 @@ def _check_publishable(event: Event) -> None:
         raise EventInvalid("a published event needs at least one source")
 
 
+def _check_version(locked: Event, version: str | None) -> None:
+    if version is not None and version != locked.version:
+        raise StaleVersion(
+            "the event changed since you loaded it (someone edited it meanwhile); "
+            "read it again before you decide"
+        )
+
+
+def _check_not_redacted(locked: Event) -> None:
+    redaction = Redaction.objects.filter(event_public_id=locked.public_id).first()
+    if redaction is not None:
+        raise Redacted(
+            f"this event was taken down on {redaction.at:%Y-%m-%d} "
+            f"({redaction.get_ground_display()}) and cannot be published again"
+        )
+
+
 def _apply(
-    transition: Transition, *, event: Event, user: User, reason: str = ""
+    transition: Transition,
+    *,
+    event: Event,
+    user: User,
+    reason: str = "",
+    version: str | None = None,
 ) -> Event:
+    """Make one transition. `version` is the event's version the user saw
+    (Event.version); when given, a later version refuses with StaleVersion."""
     reason = reason.strip()
     if not user_may(user, transition):
         raise NotPermitted(f"you may not {transition.name} events")
@@ -109,7 +136,9 @@ def _apply(
             raise TransitionNotAllowed(
                 f"cannot {transition.name} an event that is {current}"
             )
+        _check_version(locked, version)
         if transition.target == Status.PUBLISHED:
+            _check_not_redacted(locked)
             _check_publishable(locked)
         previous = locked.status
         locked.status = transition.target
@@ -124,11 +153,9 @@ def _apply(
             f"{transition.name}: {reason}" if reason else transition.name
         )
         locked.save(update_fields=["status", "published_at", "updated_at"])
-        StatusChange.objects.create(
-            event=locked,
-            from_status=previous,
-            to_status=transition.target,
-            user=user if user.is_authenticated else None,
+        statuses_record(
+            moves=[StatusMove(locked, previous, transition.target)],
+            user=user,
             note=reason,
         )
         events_written(event_ids=[locked.pk])
@@ -136,20 +163,28 @@ def _apply(
     return event
 
 
-def event_submit(*, event: Event, user: User, note: str = "") -> Event:
-    return _apply(SUBMIT, event=event, user=user, reason=note)
+def event_submit(
+    *, event: Event, user: User, note: str = "", version: str | None = None
+) -> Event:
+    return _apply(SUBMIT, event=event, user=user, reason=note, version=version)
 
 
-def event_publish(*, event: Event, user: User, note: str = "") -> Event:
-    return _apply(PUBLISH, event=event, user=user, reason=note)
+def event_publish(
+    *, event: Event, user: User, note: str = "", version: str | None = None
+) -> Event:
+    return _apply(PUBLISH, event=event, user=user, reason=note, version=version)
 
 
-def event_reject(*, event: Event, user: User, reason: str) -> Event:
-    return _apply(REJECT, event=event, user=user, reason=reason)
+def event_reject(
+    *, event: Event, user: User, reason: str, version: str | None = None
+) -> Event:
+    return _apply(REJECT, event=event, user=user, reason=reason, version=version)
 
 
-def event_unpublish(*, event: Event, user: User, reason: str) -> Event:
-    return _apply(UNPUBLISH, event=event, user=user, reason=reason)
+def event_unpublish(
+    *, event: Event, user: User, reason: str, version: str | None = None
+) -> Event:
+    return _apply(UNPUBLISH, event=event, user=user, reason=reason, version=version)
 
 
 @dataclass

@@ -66,8 +66,8 @@ def test_curators_list_search_and_filter_notices(client, curator, notice):
     assert list(by_platform.context["cl"].result_list) == [notice]
 
 
-def test_a_curator_adds_a_notice_with_a_variant(client, curator, wechat):
-    client.force_login(curator)
+def test_an_editor_adds_a_notice_with_a_variant(client, editor, wechat):
+    client.force_login(editor)
     data = form_data(client.get(add_url("notice")), "notice_form")
     data.update(
         kind=NoticeKind.PLATFORM,
@@ -86,17 +86,17 @@ def test_a_curator_adds_a_notice_with_a_variant(client, curator, wechat):
     notice = Notice.objects.get(title="WeChat: content violation")
     assert notice.countries == ["CN", "HK"]
     assert notice.fingerprint == "此内容因违规无法查看"
-    assert notice.history.get().history_user == curator
+    assert notice.history.get().history_user == editor
     variant = notice.variants.get()
     assert (variant.language, variant.fingerprint) == (
         "en",
         "this content cannot be viewed",
     )
-    assert variant.history.get().history_user == curator
+    assert variant.history.get().history_user == editor
 
 
-def test_a_wording_the_notice_has_is_refused(client, curator, notice):
-    client.force_login(curator)
+def test_a_wording_the_notice_has_is_refused(client, editor, notice):
+    client.force_login(editor)
     data = form_data(client.get(change_url(notice, "notice")), "notice_form")
     data.update(
         **{
@@ -111,9 +111,9 @@ def test_a_wording_the_notice_has_is_refused(client, curator, notice):
 
 
 def test_a_saved_notice_schedules_matching_every_event_again(
-    client, curator, notice, django_capture_on_commit_callbacks
+    client, editor, notice, django_capture_on_commit_callbacks
 ):
-    client.force_login(curator)
+    client.force_login(editor)
     data = form_data(client.get(change_url(notice, "notice")), "notice_form")
     data.update(title="WeChat: account blocked after complaints")
     with django_capture_on_commit_callbacks() as callbacks:
@@ -131,11 +131,11 @@ def test_the_rematch_task_links_events_to_a_new_notice(wechat, okex_notice):
     assert event.notice == notice
 
 
-def test_a_seeded_notice_is_read_only_but_takes_variants(client, curator, wechat):
+def test_a_seeded_notice_is_read_only_but_takes_variants(client, editor, wechat):
     seeded = make_notice(
         "Seeded wording of a notice.", platform=wechat, origin="seed:x"
     )
-    client.force_login(curator)
+    client.force_login(editor)
     page = client.get(change_url(seeded, "notice"))
     assert 'name="canonical_text"' not in page.content.decode()
     data = form_data(page, "notice_form")
@@ -276,3 +276,20 @@ def test_the_other_notice_is_found_by_autocomplete(client, curator, matched, not
     )
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [str(notice.pk)]
+
+
+def test_curators_read_the_registry_but_do_not_change_it(client, curator, notice):
+    client.force_login(curator)
+
+    page = client.get(f"/admin/events/notice/{notice.pk}/change/")
+    add = client.get("/admin/events/notice/add/")
+    changed = client.post(
+        f"/admin/events/notice/{notice.pk}/change/",
+        {"title": "Changed by a curator", "canonical_text": "x", "kind": notice.kind},
+    )
+
+    notice.refresh_from_db()
+    assert page.status_code == 200
+    assert add.status_code == 403
+    assert changed.status_code == 403
+    assert notice.title != "Changed by a curator"

@@ -111,8 +111,10 @@ def test_curators_find_targets_with_their_event_counts(client, curator, two_targ
     assert f"/admin/events/event/{survivor.pk}/change/" in page.content.decode()
 
 
-def test_curators_merge_targets_from_the_admin(client, curator, two_targets):
-    survivor, absorbed = two_targets
+def test_curators_merge_targets_only_drafts_use_from_the_admin(client, curator):
+    platform = PlatformFactory()
+    survivor = make(platform=platform, target="OKEx", status=Status.DRAFT)
+    absorbed = make(platform=platform, target="OKEx official", status=Status.DRAFT)
     client.force_login(curator)
     selected = [survivor.target_ref_id, absorbed.target_ref_id]
     data = {"action": "merge_selected", "_selected_action": selected}
@@ -178,3 +180,44 @@ def test_the_target_changelist_costs_the_same_for_few_or_many(
     grow(30)
     with django_assert_max_num_queries(len(few)):
         client.get(changelist_url("target"))
+
+
+def test_a_curator_cannot_merge_targets_public_pages_show(client, curator, two_targets):
+    survivor, absorbed = two_targets
+    client.force_login(curator)
+    data = {
+        "action": "merge_selected",
+        "_selected_action": [survivor.target_ref_id, absorbed.target_ref_id],
+        "post": "yes",
+        "survivor": survivor.target_ref_id,
+    }
+
+    done = client.post(changelist_url("target"), data)
+
+    absorbed.refresh_from_db()
+    assert absorbed.target_ref_id != survivor.target_ref_id
+    messages = [str(m) for m in get_messages(done.wsgi_request)]
+    assert "only editors may change it" in messages[0]
+
+
+def test_a_curator_sees_a_public_target_read_only_and_an_editor_renames_it(
+    client, curator, editor, two_targets
+):
+    target = two_targets[0].target_ref
+    url = f"/admin/events/target/{target.pk}/change/"
+    client.force_login(curator)
+    refused = client.post(url, {"name": "Renamed by a curator", "url": ""})
+    client.force_login(editor)
+    inline = client.get(url).context["inline_admin_formsets"][0].formset
+    management = {
+        f"{inline.prefix}-{name}": value
+        for name, value in inline.management_form.initial.items()
+    }
+    renamed = client.post(
+        url, {**management, "name": "Renamed by an editor", "url": ""}
+    )
+
+    target.refresh_from_db()
+    assert refused.status_code == 403
+    assert renamed.status_code == 302
+    assert target.name == "Renamed by an editor"

@@ -4,6 +4,7 @@ mirroring")."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,7 +34,8 @@ class ChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(ChangeKind.choices)
     event_id = serializers.UUIDField()
     merged_into = serializers.UUIDField(
-        allow_null=True, help_text="The surviving event, for `merged`."
+        allow_null=True,
+        help_text="The surviving event, for `merged`, while it is published.",
     )
     event = EventSerializer(
         allow_null=True,
@@ -84,14 +86,18 @@ def whole_number(
 
 
 def change_dict(
-    change: EventChange, event: ApiEvent | None, links: Links
+    change: EventChange, published: dict[uuid.UUID, ApiEvent], links: Links
 ) -> dict[str, Any]:
+    """One entry; a survivor is named only while it is published (a merge
+    into an event that was later unpublished no longer names it)."""
+    event = published.get(change.event_public_id)
+    survivor = change.merged_into if change.merged_into in published else None
     return {
         "cursor": change.id,
         "at": timestamp(change.at),
         "kind": change.kind,
         "event_id": str(change.event_public_id),
-        "merged_into": None if change.merged_into is None else str(change.merged_into),
+        "merged_into": None if survivor is None else str(survivor),
         "event": None if event is None else event_dict(event, links),
     }
 
@@ -104,10 +110,11 @@ class ChangeListView(ApiView):
         parameters=PARAMETERS,
         responses={200: ChangePageSerializer, **schema.ERRORS},
         description="Every change of the published record after cursor `since`, "
-        "in commit order: an event published, updated, unpublished, merged or "
-        "deleted. Apply them in order (event present: store it; null: drop "
-        "it) and a mirror equals the live record. The embedded event is its "
-        "current state: intermediate versions are not replayed (use as_of).",
+        "in commit order: an event published, updated, unpublished, merged, "
+        "deleted or redacted (taken down: drop it and any copy of it). Apply "
+        "them in order (event present: store it; null: drop it) and a mirror "
+        "equals the live record. The embedded event is its current state: "
+        "intermediate versions are not replayed (use as_of).",
     )
     def get(self, request: Request) -> Any:
         params = self.query()
@@ -124,10 +131,7 @@ class ChangeListView(ApiView):
             return response
         page = changes_page(since=since, limit=limit)
         links = Links.for_request(request)
-        results = [
-            change_dict(change, page.events.get(change.event_public_id), links)
-            for change in page.changes
-        ]
+        results = [change_dict(change, page.events, links) for change in page.changes]
         return ApiResponse(
             {
                 "results": results,

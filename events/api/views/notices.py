@@ -34,6 +34,7 @@ from events.selectors.notices import (
     public_notice,
     published_counts,
     registry_changed_at,
+    with_public_variants,
 )
 
 FILTERS = [
@@ -97,7 +98,7 @@ class NoticeListView(NoticesView):
         if len(cursors) > 1:
             raise ValidationError({"cursor": ["give it at most once"]})
         pk, backwards = decode_cursor(cursors[0]) if cursors else (None, False)
-        queryset = notices(filters).prefetch_related("variants")
+        queryset = with_public_variants(notices(filters))
         rows, more = notice_page(
             queryset,
             size=size,
