@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 
+from events.auth.admin_ids import reject_malformed_ids
 from events.auth.two_factor import TwoFactorLoginForm, setup_view
 
 
@@ -39,7 +40,7 @@ class TrackerAdminSite(AdminSite):
         ]
 
     def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:
-        inner = super().admin_view(view, cacheable)
+        inner = super().admin_view(reject_malformed_ids(view), cacheable)
 
         def guarded(
             request: HttpRequest, *args: object, **kwargs: object
