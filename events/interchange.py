@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from events.choices import DatePrecision, Status
+from events.csv_cells import neutralise, restore
 from events.dates import PartialDateError, format_partial_date, parse_partial_date
 
 COLUMNS = [
@@ -162,7 +163,7 @@ def _read_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any] | RowError]
             yield number, RowError(f"expected {len(header)} cells, found {len(record)}")
             continue
         row: dict[str, Any] = {
-            k: v for k, v in zip(header, record, strict=True) if v != ""
+            k: restore(v) for k, v in zip(header, record, strict=True) if v != ""
         }
         if "sources" in row:
             try:
@@ -354,7 +355,9 @@ def write_rows(rows: Iterable[dict[str, Any]], out: IO[str], fmt: str) -> int:
     for row in rows:
         cells = dict(row)
         cells["sources"] = json.dumps(row["sources"], ensure_ascii=False)
-        writer.writerow(["" if cells[c] is None else cells[c] for c in COLUMNS])
+        writer.writerow(
+            ["" if cells[c] is None else neutralise(cells[c]) for c in COLUMNS]
+        )
         count += 1
     return count
 

@@ -19,6 +19,8 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from events.csv_cells import safe_cell
+
 # What orjson leaves to DRF's encoder, so both write the same text: datetimes
 # (DRF's "…Z" style), lazy translations, querysets and anything else unusual.
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
@@ -50,11 +52,12 @@ def _rows(data: Any) -> list[dict[str, Any]]:
 
 def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """CSV text, one record at a time: every cell quoted (as PostgreSQL's
-    COPY … FORCE_QUOTE * writes them, so both exports agree), LF line ends."""
+    COPY … FORCE_QUOTE * writes them, so both exports agree), text cells safe
+    for spreadsheets (events.csv_cells), LF line ends."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([safe_cell(cell) for cell in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

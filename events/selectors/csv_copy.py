@@ -6,6 +6,11 @@ faster than Python can, and COPY streams them without a cursor round trip per
 chunk, so an export of the whole record runs near the database's own rate in
 constant memory.
 
+Text cells are made safe for spreadsheets in SQL as events.csv_cells does in
+Python (SpreadsheetSafe); the cells the tracker formats itself (ids, links,
+dates, timestamps, the sources' JSON list) never start with a character a
+spreadsheet runs and are left as they are.
+
 An event's sources fill two cells, their URLs and their JSON list, which
 each event keeps in columns of its own (migration 0015, the same text): the
 export is one scan of the events in the list's order, joined to platforms
@@ -27,6 +32,8 @@ from events.selectors.api import SOURCE_URLS, SOURCES_JSON
 
 CHUNK_BYTES = 64 * 1024
 _TIMESTAMP = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
+# What events.csv_cells.TRIGGERS holds, as an SQL list.
+_TRIGGERS = "('=', '+', '-', '@', E'\\t', E'\\r')"
 
 
 class PartialDateText(Func):
@@ -51,6 +58,28 @@ class TimestampText(Func):
     template = f"to_char(%(expressions)s AT TIME ZONE 'UTC', {_TIMESTAMP})"
 
 
+class SpreadsheetSafe(Func):
+    """A text cell as events.csv_cells.neutralise writes it: a quote in front
+    of a trigger character, or of quotes followed by one."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        (cell, params) = compiler.compile(self.get_source_expressions()[0])
+        # Only a cell that starts with a quote is trimmed of its quotes, to
+        # look at the character after them.
+        sql = (
+            f"CASE WHEN left({cell}, 1) IN {_TRIGGERS} THEN '''' || {cell} "
+            f"WHEN left({cell}, 1) = '''' AND left(ltrim({cell}, ''''), 1) "
+            f"IN {_TRIGGERS} THEN '''' || {cell} ELSE {cell} END"
+        )
+        return sql, [*params] * 6
+
+
+def _safe(expression: Expression | str) -> SpreadsheetSafe:
+    return SpreadsheetSafe(F(expression) if isinstance(expression, str) else expression)
+
+
 def _text(expression: Expression | str) -> Coalesce:
     value = F(expression) if isinstance(expression, str) else expression
     return Coalesce(value, Value(""), output_field=TextField())
@@ -66,15 +95,15 @@ def _columns(
         Concat(
             Value(web_prefix), public_id, Value(web_suffix), output_field=TextField()
         ),
-        *(F(name) for name in ("status", "platform__slug", "platform__name")),
-        *(F(name) for name in ("target", "target_type", "target_url")),
-        *(_text(f"authority__{name}") for name in ("slug", "name", "country")),
-        *(F(name) for name in ("country", "action")),
+        *(_safe(name) for name in ("status", "platform__slug", "platform__name")),
+        *(_safe(name) for name in ("target", "target_type", "target_url")),
+        *(_safe(_text(f"authority__{name}")) for name in ("slug", "name", "country")),
+        *(_safe(name) for name in ("country", "action")),
         PartialDateText("date", "date_precision"),
-        F("date_precision"),
+        _safe("date_precision"),
         _text(PartialDateText("ended_on", "ended_on_precision")),
-        *(F(name) for name in ("notice_text", "notice_language", "summary")),
-        RawSQL(SOURCE_URLS, [], output_field=TextField()),  # noqa: S611
+        *(_safe(name) for name in ("notice_text", "notice_language", "summary")),
+        _safe(RawSQL(SOURCE_URLS, [], output_field=TextField())),  # noqa: S611
         RawSQL(SOURCES_JSON, [], output_field=TextField()),  # noqa: S611
         _text(TimestampText("published_at")),
         TimestampText("updated_at"),
