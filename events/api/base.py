@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +20,11 @@ from rest_framework.views import APIView
 from events.api.authentication import ApiTokenAuthentication
 from events.api.negotiation import FormatNegotiation
 from events.api.renderers import CSVRenderer, JSONLinesRenderer, JSONRenderer
-from events.api.throttling import AnonymousThrottle, TokenThrottle
+from events.api.throttling import (
+    AnonymousThrottle,
+    TokenThrottle,
+    refused_token_counted,
+)
 from events.selectors.filters import StaleSlugIds
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -63,6 +67,15 @@ class ApiView(APIView):
     # Query parameters a GET accepts besides `format`; any other is a 400.
     query_parameters: tuple[str, ...] = ()
     _validators: tuple[str, dt.datetime | None] | None = None
+
+    def perform_authentication(self, request: Request) -> None:
+        """A refused token stays a 401, counted first against the anonymous
+        rate of the client's address (a 429 once that is spent)."""
+        try:
+            request.user  # noqa: B018 (authenticates)
+        except AuthenticationFailed:
+            refused_token_counted(request, self)
+            raise
 
     @property
     def sees_all_statuses(self) -> bool:

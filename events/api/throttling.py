@@ -1,5 +1,8 @@
 """Rate limits per client: by IP address without a token, by user with one.
 
+A request whose token is refused (a 401) counts against the anonymous rate of
+its address (refused_token_counted), so guessing keys is limited like reading.
+
 The rates are read from settings at each request (API_ANON_RATE, API_USER_RATE),
 so tests and deployments can change them; counts live in the default cache.
 
@@ -27,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import (
     AnonRateThrottle,
@@ -125,3 +129,13 @@ class TokenThrottle(WindowThrottle, UserRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return None  # AnonymousThrottle's business
         return super().get_cache_key(request, view)
+
+
+def refused_token_counted(request: Request, view: Any) -> None:
+    """Count a request whose token was refused (its user is now anonymous)
+    against the anonymous rate of its client address; Throttled (a 429) once
+    that rate is spent. DRF authenticates before it throttles, so without this
+    a client could send bad keys without limit."""
+    throttle = AnonymousThrottle()
+    if not throttle.allow_request(request, view):
+        raise Throttled(wait=throttle.wait())

@@ -114,3 +114,25 @@ def test_a_new_window_drops_what_was_leased(clock):
     assert cache.get(f"client:{window + 1}") == 10
     assert allowances.take(cache, "client", window, 1000, 60)  # nothing kept
     assert cache.get(f"client:{window}") == 20
+
+
+def test_a_refused_token_is_a_401_counted_against_the_anonymous_rate(api, low_rates):
+    bad = {"HTTP_AUTHORIZATION": "Token not-a-key", "REMOTE_ADDR": "10.0.0.7"}
+
+    assert statuses(api, 3, **bad) == [401, 401, 401]
+    response = api.get("/api/v1/platforms/", **bad)
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_refused_tokens_spend_the_allowance_of_anonymous_reads(api, low_rates):
+    statuses(api, 2, HTTP_AUTHORIZATION="Token not-a-key", REMOTE_ADDR="10.0.0.8")
+
+    assert statuses(api, 2, REMOTE_ADDR="10.0.0.8") == [200, 429]
+
+
+def test_a_malformed_authorization_header_is_counted_too(api, low_rates):
+    codes = statuses(api, 4, HTTP_AUTHORIZATION="Token a b", REMOTE_ADDR="10.0.0.9")
+
+    assert codes == [401, 401, 401, 429]
