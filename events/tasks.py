@@ -17,6 +17,7 @@ from events.services.feeds import (
     feeds_claim_due,
     feeds_mark_due,
 )
+from events.services.fetch_log import fetch_logs_prune
 from events.services.notice_curation import notices_rematch
 from events.services.queue import enqueue
 from events.services.releases import release_build
@@ -180,3 +181,11 @@ def rematch_notices(self: Task) -> int:
         return notices_rematch()
     except DB_TRANSIENT_ERRORS as exc:
         raise _retry_on_database_error(self, exc) from exc
+
+
+@shared_task(name="events.prune_fetch_logs")
+def prune_fetch_logs() -> int:
+    """Beat runs this daily: delete fetch log rows older than
+    FETCH_LOG_KEEP_DAYS, keeping each feed's newest. Idempotent. Returns how
+    many rows were deleted."""
+    return fetch_logs_prune()

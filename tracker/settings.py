@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from tracker.database import database_settings
@@ -281,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.dispatch_unsent_releases",
         "schedule": 300.0,
     },
+    # Daily, at a quiet hour (UTC).
+    "prune-fetch-logs": {
+        "task": "events.prune_fetch_logs",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
 
 # --- Feed ingestion ----------------------------------------------------------
@@ -303,6 +309,14 @@ FEED_ACCEPT = (
 FEED_DEDUP_WINDOW_DAYS = env_int("FEED_DEDUP_WINDOW_DAYS", 14)
 # A feed failing repeatedly waits fetch_interval * 2**failures, capped here.
 FEED_MAX_BACKOFF_MINUTES = env_int("FEED_MAX_BACKOFF_MINUTES", 24 * 60)
+# The fetch log keeps this many days (pruned daily), and whatever their age
+# each feed's newest rows, which its admin page lists.
+FETCH_LOG_KEEP_DAYS = env_int("FETCH_LOG_KEEP_DAYS", 90)
+FETCH_LOG_KEEP_PER_FEED = env_int("FETCH_LOG_KEEP_PER_FEED", 20)
+if FETCH_LOG_KEEP_DAYS < 1 or FETCH_LOG_KEEP_PER_FEED < 1:
+    raise ImproperlyConfigured(
+        "FETCH_LOG_KEEP_DAYS and FETCH_LOG_KEEP_PER_FEED must be at least 1"
+    )
 
 # --- Notice registry ---------------------------------------------------------
 # Similarity (0-100) from which an event's notice text is matched automatically
