@@ -5,6 +5,7 @@ from django.contrib import admin
 from events.admin.event import EventAdmin
 from events.admin.feeds import FeedAdmin
 from events.admin.gazetteer import AuthorityAdmin, PlatformAdmin
+from events.admin.redactions import RedactionAdmin
 from events.admin.releases import ReleaseAdmin
 from events.admin.targets import TargetAdmin
 from events.admin.tokens import ApiTokenAdmin
@@ -21,6 +22,7 @@ __all__ = [
     "EventAdmin",
     "FeedAdmin",
     "PlatformAdmin",
+    "RedactionAdmin",
     "ReleaseAdmin",
     "TargetAdmin",
 ]

@@ -72,6 +72,21 @@ def describe(transition: Transition, result: BulkResult) -> tuple[str, int]:
     return f"{text} {skipped}", messages.WARNING
 
 
+VERSION_PREFIX = "version-"
+
+
+def versions_seen(request: HttpRequest) -> dict[int, str]:
+    """The version of each event the page showed the user (fields
+    `version-<id>` of the changelist, the change page or the reason page)."""
+    data = request.POST if request.method == "POST" else request.GET
+    seen = {}
+    for name in data:
+        pk = name.removeprefix(VERSION_PREFIX)
+        if name.startswith(VERSION_PREFIX) and pk.isascii() and pk.isdigit():
+            seen[int(pk)] = data[name]
+    return seen
+
+
 def apply_transition(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
@@ -79,10 +94,16 @@ def apply_transition(
     events: Iterable[Event],
     reason: str = "",
 ) -> None:
-    """Run one transition over `events` as the request's user and report it."""
+    """Run one transition over `events` as the request's user and report it;
+    an event that changed since the page the user acted on was shown is
+    skipped, with the reason."""
     kwargs = {"reason": reason} if transition.reason_required else {}
     result = events_apply_bulk(
-        SERVICES[transition.name], events=events, user=request.user, **kwargs
+        SERVICES[transition.name],
+        events=events,
+        versions=versions_seen(request),
+        user=request.user,
+        **kwargs,
     )
     text, level = describe(transition, result)
     modeladmin.message_user(request, text, level)
@@ -105,6 +126,8 @@ def render_reason_page(
         "verb": LABELS[transition.name],
         "opts": modeladmin.model._meta,
         "events": list(events),
+        "versions": sorted(versions_seen(request).items()),
+        "version_prefix": VERSION_PREFIX,
         "form": form,
         "action": action,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

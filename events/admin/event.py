@@ -129,7 +129,7 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
         "country",
         "action",
         "date_at_precision",
-        "status",
+        "status_seen",
         "authority",
         "created_at",
     ]
@@ -160,6 +160,18 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
     ]
     history_list_display = ["status"]
     view_on_site = False
+
+    @admin.display(description="status", ordering="status")
+    def status_seen(self, obj: Event) -> str:
+        """The status, and the version this row shows, which bulk actions
+        send along: an event changed since the list was loaded is skipped."""
+        return format_html(
+            '{}<input type="hidden" name="{}{}" value="{}">',
+            obj.get_status_display(),
+            actions.VERSION_PREFIX,
+            obj.pk,
+            obj.version,
+        )
 
     @admin.display(description="date", ordering="date")
     def date_at_precision(self, obj: Event) -> str:
@@ -267,6 +279,8 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
                 "label": actions.LABELS[t.name],
                 "url": reverse(name, args=[event.pk, t.name]),
                 "needs_reason": t.reason_required,
+                "version_field": f"{actions.VERSION_PREFIX}{event.pk}",
+                "version": event.version,
             }
             for t in actions.TRANSITIONS.values()
             if event.status in t.sources and user_may(request.user, t)

@@ -9,16 +9,41 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 
+from events.choices import ReleaseState
+from events.exceptions import TrackerError
 from events.models import Release
 from events.selectors.releases import release_files
 from events.services.release_files import CHANGE_KINDS
-from events.services.releases import release_cut
+from events.services.releases import release_cut, release_withdraw
 
 CUT_PERMISSION = "events.cut_release"
+WITHDRAW_PERMISSION = "events.withdraw_release"
+FORM_PAGE = "admin/events/form_page.html"
+CUT_INTRO = [
+    "A release freezes the published record as it stands when the build starts: "
+    "CSV and JSON Lines files with SHA-256 checksums, counts, and the events "
+    "added, changed and removed since the previous release. It is numbered, "
+    "public and citable once built, and never changes."
+]
+WITHDRAW_INTRO = [
+    "Withdrawing deletes the release's files: their links answer 410 Gone with "
+    "a pointer to the newest release, and the release list shows the date and "
+    "the reason below. Do it when the release holds an event that was taken "
+    "down. It cannot be undone; cut a new release to replace it."
+]
+
+
+class WithdrawReleaseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to the public on the release list, e.g. “It held an "
+        "event taken down on a court order; use release 5.” Name no one at risk.",
+    )
 
 
 class CutReleaseForm(forms.Form):
@@ -62,6 +87,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         ("Since the previous release", {"fields": ["changes", "changed_ids"]}),
         ("Files", {"fields": ["file_table"]}),
         ("Made", {"fields": ["created_by", "created_at", "published_at"]}),
+        ("Withdrawal", {"fields": ["withdrawal"]}),
     ]
     readonly_fields = [
         "number",
@@ -79,6 +105,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "published_at",
+        "withdrawal",
     ]
 
     # Releases are cited: cut through the page below, never edited or deleted.
@@ -124,6 +151,21 @@ class ReleaseAdmin(admin.ModelAdmin):
             ((f.name, f.bytes, f.sha256) for f in release_files(release)),
         )
 
+    @admin.display(description="withdrawn")
+    def withdrawal(self, release: Release) -> str:
+        if release.withdrawn_at is not None:
+            return format_html(
+                "{} by {}: {}",
+                f"{release.withdrawn_at:%Y-%m-%d %H:%M}",
+                release.withdrawn_by,
+                release.withdrawn_reason,
+            )
+        if release.state != ReleaseState.READY:
+            return "—"
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_withdraw"
+        url = reverse(name, args=[release.pk])
+        return format_html('<a class="button" href="{}">Withdraw…</a>', url)
+
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
@@ -134,9 +176,54 @@ class ReleaseAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def get_urls(self) -> list[URLPattern]:
-        name = f"{self.opts.app_label}_{self.opts.model_name}_cut"
-        view = self.admin_site.admin_view(self.cut_view)
-        return [path("cut/", view, name=name), *super().get_urls()]
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        cut = self.admin_site.admin_view(self.cut_view)
+        withdraw = self.admin_site.admin_view(self.withdraw_view)
+        return [
+            path("cut/", cut, name=f"{prefix}_cut"),
+            path("<int:pk>/withdraw/", withdraw, name=f"{prefix}_withdraw"),
+            *super().get_urls(),
+        ]
+
+    def _form_page(
+        self, request: HttpRequest, form: forms.Form, **page: Any
+    ) -> TemplateResponse:
+        """The one-form page (cut, withdraw): `page` gives its title, intro
+        paragraphs, form id, button and body class."""
+        context = {**self.admin_site.each_context(request), "opts": self.opts}
+        context.update(form=form, **page)
+        return TemplateResponse(request, FORM_PAGE, context)
+
+    def withdraw_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Withdraw a ready release, with the reason the public will read."""
+        if not request.user.has_perm(WITHDRAW_PERMISSION):
+            raise PermissionDenied
+        release = get_object_or_404(Release, pk=pk)
+        form = WithdrawReleaseForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                release_withdraw(
+                    release=release, user=request.user, **form.cleaned_data
+                )
+            except TrackerError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Release {release.number} was withdrawn.",
+                    messages.SUCCESS,
+                )
+            change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+            return HttpResponseRedirect(reverse(change, args=[release.pk]))
+        return self._form_page(
+            request,
+            form,
+            title=f"Withdraw release {release.number}",
+            intro=WITHDRAW_INTRO,
+            form_id="withdraw_form",
+            button="Withdraw the release",
+            page_class="withdraw-release",
+        )
 
     def cut_view(self, request: HttpRequest) -> HttpResponse:
         """Cut a new release: a title and notes; the number comes next."""
@@ -152,10 +239,12 @@ class ReleaseAdmin(admin.ModelAdmin):
             )
             change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
             return HttpResponseRedirect(reverse(change, args=[release.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "form": form,
-            "title": "Cut a new release",
-        }
-        return TemplateResponse(request, "admin/events/release/cut.html", context)
+        return self._form_page(
+            request,
+            form,
+            title="Cut a new release",
+            intro=CUT_INTRO,
+            form_id="release_form",
+            button="Cut the release",
+            page_class="cut-release",
+        )

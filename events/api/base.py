@@ -102,11 +102,16 @@ class ApiView(APIView):
         return any(name in request.META for name in CONDITIONAL_HEADERS)
 
     def not_modified(
-        self, request: Request, version: dt.datetime | None, *identity: Any
+        self,
+        request: Request,
+        version: dt.datetime | None,
+        *identity: Any,
+        tag: str = "",
     ) -> HttpResponseBase | None:
         """A 304 when the client's copy is current; else None, and the ETag and
         Last-Modified to send are remembered. The ETag covers the version of
-        the visible record, the URL, the format and what the client may see."""
+        the visible record, the URL, the format and what the client may see;
+        `tag` goes before it (an event's version, events.api.preconditions)."""
         parts = [
             version.isoformat() if version else "-",
             request.get_full_path(),
@@ -115,7 +120,7 @@ class ApiView(APIView):
             *identity,
         ]
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-        self._validators = (f'"{digest}"', version)
+        self._validators = (f'"{tag}{digest}"', version)
         last_modified = int(version.timestamp()) if version else None
         return get_conditional_response(
             request._request, etag=self._validators[0], last_modified=last_modified

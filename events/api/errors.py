@@ -14,7 +14,14 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from events.exceptions import EventInvalid, NotPermitted, TransitionNotAllowed
+from events.api.preconditions import PreconditionFailed
+from events.exceptions import (
+    EventInvalid,
+    NotPermitted,
+    Redacted,
+    StaleVersion,
+    TransitionNotAllowed,
+)
 from events.selectors.filters import FilterError
 
 
@@ -38,8 +45,10 @@ def _too_large() -> PayloadTooLarge:
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, NotPermitted):
         return exceptions.PermissionDenied(str(exc))
-    if isinstance(exc, TransitionNotAllowed):
+    if isinstance(exc, TransitionNotAllowed | Redacted):
         return Conflict(str(exc))
+    if isinstance(exc, StaleVersion):
+        return PreconditionFailed(str(exc))
     if isinstance(exc, EventInvalid):
         return exceptions.ValidationError({"detail": [str(exc)]})
     if isinstance(exc, FilterError):
@@ -56,9 +65,10 @@ def _translate(exc: Exception) -> Exception:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler after mapping NotPermitted → 403, TransitionNotAllowed →
-    409, EventInvalid, FilterError and Django's ValidationError → 400 with
-    messages by field, DoesNotExist → 404, a body over the upload limit → 413."""
+    """DRF's handler after mapping NotPermitted → 403, TransitionNotAllowed
+    and Redacted → 409, StaleVersion → 412, EventInvalid, FilterError and
+    Django's ValidationError → 400 with messages by field, DoesNotExist →
+    404, a body over the upload limit → 413."""
     return exception_handler(_translate(exc), context)
 
 

@@ -12,6 +12,7 @@ from events.models import Release
 from events.selectors.api import utc_timestamp
 from events.selectors.releases import (
     COUNT_GROUPS,
+    live_releases,
     release_citation,
     release_files,
 )
@@ -51,6 +52,22 @@ def release_dict(release: Release, request: Request) -> dict[str, Any]:
             for file in release_files(release)
         ],
         "citation": {"text": citation.text, "bibtex": citation.bibtex},
+        "withdrawn": _withdrawn(release, request),
+    }
+
+
+def _withdrawn(release: Release, request: Request) -> dict[str, Any] | None:
+    if release.withdrawn_at is None:
+        return None
+    newest = live_releases().first()
+    return {
+        "at": utc_timestamp(release.withdrawn_at),
+        "reason": release.withdrawn_reason,
+        "use_instead": None
+        if newest is None
+        else request.build_absolute_uri(
+            reverse("api:release-detail", args=[newest.number])
+        ),
     }
 
 
@@ -90,6 +107,14 @@ class CitationSerializer(serializers.Serializer):
     bibtex = serializers.CharField()
 
 
+class WithdrawnSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    use_instead = serializers.URLField(
+        allow_null=True, help_text="The newest release that was not withdrawn."
+    )
+
+
 class ReleaseSerializer(serializers.Serializer):
     """A numbered, frozen release of the published record."""
 
@@ -109,5 +134,11 @@ class ReleaseSerializer(serializers.Serializer):
         help_text="Events added, changed and removed since the previous release; "
         "the changelog file lists their ids."
     )
-    files = ReleaseFileSerializer(many=True)
+    files = ReleaseFileSerializer(
+        many=True, help_text="Empty once the release was withdrawn."
+    )
     citation = CitationSerializer()
+    withdrawn = WithdrawnSerializer(
+        allow_null=True,
+        help_text="Set when editors withdrew the release (its files answer 410).",
+    )

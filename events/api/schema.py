@@ -141,8 +141,31 @@ WRITE_ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="Not permitted."),
 }
 CONFLICT = {
-    409: OpenApiResponse(ErrorSerializer, description="Not from the current status.")
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="Not from the current status, or the event was taken down.",
+    )
 }
+PRECONDITIONS = {
+    412: OpenApiResponse(
+        ErrorSerializer, description="The event changed since the version read."
+    ),
+    428: OpenApiResponse(ErrorSerializer, description="If-Match is required."),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag of the event as read (GET /api/v1/events/{id}/); "
+    "412 when it changed since.",
+)
+IF_MATCH_REQUIRED = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the event as read (GET /api/v1/events/{id}/): the "
+    "transition is made on that version, or refused with 412 (428 without it).",
+)
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

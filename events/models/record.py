@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 
@@ -40,6 +41,12 @@ def history_reason(text: str) -> str:
     """`text` shortened to fit the history's change-reason column; the whole
     text stays where the caller keeps it (a StatusChange note, a merge)."""
     return Truncator(text).chars(HISTORY_REASON_LENGTH)
+
+
+def event_version(updated_at: datetime.datetime | None) -> str:
+    """An event's version: every write moves `updated_at`, so a transition
+    or an edit made on an older version can be refused (StaleVersion)."""
+    return f"{updated_at:%Y%m%d%H%M%S%f}" if updated_at else ""
 
 
 def normalise_alias(text: str) -> str:
@@ -303,9 +310,8 @@ class Event(models.Model):
 
     @property
     def version(self) -> str:
-        """The event's version as a person saw it: every write moves
-        `updated_at`, so a transition made on an older version is refused."""
-        return f"{self.updated_at:%Y%m%d%H%M%S%f}" if self.updated_at else ""
+        """The event's version as a person saw it (see event_version)."""
+        return event_version(self.updated_at)
 
     @property
     def is_ongoing(self) -> bool:

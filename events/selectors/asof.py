@@ -1,7 +1,8 @@
 """The published record as it was at a past moment (`?as_of=`), from history.
 
 An event was public at moment T when its latest history row written at or
-before T says `published` and is not a deletion. Its sources are the latest
+before T says `published` and is not a deletion, and it was not taken down
+since (a redaction removes it from every moment). Its sources are the latest
 rows of each source at or before T that belonged to it then; its platform and
 authority are their latest rows at or before T. Rows come out with the
 attributes of the live rows (events.selectors.api.EVENT_COLUMNS), so
@@ -26,7 +27,7 @@ from typing import Any
 from django.db.models import Max, Min, Model, QuerySet, Subquery
 
 from events.choices import Status
-from events.models import Authority, Event, Platform, Source
+from events.models import Authority, Event, Platform, Redaction, Source
 from events.selectors.api import (
     EVENT_COLUMNS,
     ORDERINGS,
@@ -104,9 +105,18 @@ def _latest(model: type[Model], moment: dt.datetime, **scope: Any) -> QuerySet:
 
 def events_as_of(moment: dt.datetime) -> QuerySet:
     """Historical event rows: each event's version published at `moment`."""
-    return HistoricalEvent.objects.filter(
-        history_id__in=_latest(HistoricalEvent, moment), status=Status.PUBLISHED
-    ).exclude(history_type="-")
+    return (
+        HistoricalEvent.objects.filter(
+            history_id__in=_latest(HistoricalEvent, moment), status=Status.PUBLISHED
+        )
+        .exclude(history_type="-")
+        .exclude(public_id__in=_redacted())
+    )
+
+
+def _redacted() -> QuerySet:
+    """Taken-down events: absent from the record at every moment."""
+    return Redaction.objects.values("event_public_id")
 
 
 def filter_as_of(
@@ -268,7 +278,9 @@ def event_as_of(public_id: uuid.UUID, *, moment: dt.datetime) -> ApiEvent:
         as_of_rows(
             HistoricalEvent.objects.filter(
                 history_id=Subquery(latest), status=Status.PUBLISHED
-            ).exclude(history_type="-"),
+            )
+            .exclude(history_type="-")
+            .exclude(public_id__in=_redacted()),
             ordering="-date",
         )
     )

@@ -98,17 +98,37 @@ def releases_root() -> Path:
 
 
 def previous_ready_release(number: int) -> Release | None:
-    """The newest ready release numbered below `number`."""
-    return (
-        Release.objects.filter(state=ReleaseState.READY, number__lt=number)
-        .order_by("-number")
-        .first()
-    )
+    """The newest ready release numbered below `number` that was not
+    withdrawn (a withdrawn release has no files to compare with)."""
+    return live_releases().filter(number__lt=number).first()
 
 
 def ready_releases() -> QuerySet[Release]:
-    """The public releases, newest first."""
+    """The public releases, newest first, withdrawn ones included (the list
+    says why they are gone)."""
     return Release.objects.filter(state=ReleaseState.READY).order_by("-number")
+
+
+def live_releases() -> QuerySet[Release]:
+    """Ready releases whose files can be downloaded, newest first."""
+    return ready_releases().filter(withdrawn_at__isnull=True)
+
+
+def releases_containing(public_id: uuid.UUID) -> list[Release]:
+    """The live releases whose manifest lists this event (the candidates for
+    withdrawal after a takedown); reads each manifest, a line per event."""
+    wanted = str(public_id).encode()
+    found = []
+    for release in live_releases():
+        path = releases_root() / release.file_name("manifest")
+        if path.is_file() and _lists(path, wanted):
+            found.append(release)
+    return found
+
+
+def _lists(path: Path, public_id: bytes) -> bool:
+    with path.open("rb") as lines:
+        return any(line.split(b"\t", 1)[0] == public_id for line in lines)
 
 
 def ready_release(number: int) -> Release:
@@ -130,7 +150,9 @@ class ReleaseFile:
 
 
 def release_files(release: Release) -> list[ReleaseFile]:
-    """The files of a ready release, data first."""
+    """The files of a ready release, data first; none once withdrawn."""
+    if release.withdrawn_at is not None:
+        return []
     stored = {
         "csv": (release.csv_sha256, release.csv_bytes),
         "jsonl": (release.jsonl_sha256, release.jsonl_bytes),

@@ -18,7 +18,7 @@ from events.exceptions import NotPermitted
 from events.models import EDITABLE_EVENT_FIELDS, Event, Source
 from events.services.record_hooks import events_written
 from events.services.status import StatusMove, status_check, statuses_record
-from events.services.workflow import User, event_can_edit
+from events.services.workflow import User, event_can_edit, event_check_version
 
 EDITABLE_FIELDS = frozenset(EDITABLE_EVENT_FIELDS)
 SOURCE_FIELDS = ("url", "title", "publisher", "published_at", "archive_url")
@@ -147,12 +147,15 @@ def event_update(
     user: User,
     data: Mapping[str, Any],
     sources: Sequence[Mapping[str, Any]] | None = None,
+    version: str | None = None,
 ) -> Event:
     """Change the given fields (and replace the sources when `sources` is given);
-    raises NotPermitted or ValidationError."""
+    raises NotPermitted, ValidationError or, when `version` is given and the
+    event changed since, StaleVersion."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if not event_can_edit(event=locked, user=user):
         raise NotPermitted("you may not edit this event")
+    event_check_version(locked, version)
     _assign(locked, data)
     rows = _check_sources(sources) if sources is not None else None
     _save(locked, user=user, reason="edited through the API")

@@ -2,6 +2,7 @@
 
     release_cut ──▶ pending ──(task: release_build)──▶ building ──▶ ready
                                                            └──────▶ failed
+    ready ──release_withdraw──▶ withdrawn (files deleted, pages say why)
 
 A release is built once: the files are written in a work folder inside
 RELEASES_ROOT and moved into place, together with the row turning ready, under
@@ -23,9 +24,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from events.choices import ReleaseState
-from events.exceptions import NotPermitted
+from events.exceptions import EventInvalid, NotPermitted, TransitionNotAllowed
 from events.models import Release
-from events.selectors.releases import previous_ready_release, releases_root
+from events.selectors.releases import (
+    previous_ready_release,
+    release_files,
+    releases_root,
+)
 from events.services.queue import enqueue_on_commit
 from events.services.release_files import (
     ReleaseFileError,
@@ -182,3 +187,32 @@ def _fail(release_id: int, exc: Exception) -> Release:
         release.error = f"{type(exc).__name__}: {exc}"[:2000]
         release.save(update_fields=["state", "error"])
     return release
+
+
+@transaction.atomic
+def release_withdraw(*, release: Release, user: User, reason: str) -> Release:
+    """Withdraw a ready release (it holds an event taken down since, or an
+    error): its files are deleted, its downloads answer 410 Gone with a
+    pointer to the newest release, and the release list says why. The row
+    stays, so the number is never reused and the decision stays on record.
+    Raises NotPermitted, EventInvalid (no reason) or TransitionNotAllowed."""
+    if not (user.is_active and user.has_perm("events.withdraw_release")):
+        raise NotPermitted("you may not withdraw releases")
+    reason = reason.strip()
+    if not reason:
+        raise EventInvalid("a reason is required to withdraw a release")
+    locked = Release.objects.select_for_update().get(pk=release.pk)
+    if locked.state != ReleaseState.READY or locked.withdrawn_at is not None:
+        raise TransitionNotAllowed(f"release {locked.number} is not a ready release")
+    names = [file.name for file in release_files(locked)]
+    locked.withdrawn_at, locked.withdrawn_by = timezone.now(), user
+    locked.withdrawn_reason = reason
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    root = releases_root()
+    transaction.on_commit(lambda: _delete_files(root, names))
+    return locked
+
+
+def _delete_files(root: Path, names: list[str]) -> None:
+    for name in names:
+        (root / name).unlink(missing_ok=True)

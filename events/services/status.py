@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from events.choices import Status
-from events.exceptions import NotPermitted
-from events.models import Event, StatusChange
+from events.exceptions import NotPermitted, Redacted
+from events.models import Event, Redaction, StatusChange
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -81,15 +81,32 @@ def status_check(*, user: User | None, previous: str, current: str) -> None:
     raise NotPermitted(f"you may not move an event from {before} to {after}")
 
 
+def _check_not_redacted(moves: list[StatusMove]) -> None:
+    """A taken-down event is never published again, whatever the path."""
+    publishing = [
+        move.event.public_id
+        for move in moves
+        if move.current == Status.PUBLISHED and move.previous != Status.PUBLISHED
+    ]
+    found = Redaction.objects.filter(event_public_id__in=publishing).first()
+    if publishing and found is not None:
+        raise Redacted(
+            f"event {found.event_public_id} was taken down on {found.at:%Y-%m-%d} "
+            f"({found.get_ground_display()}) and cannot be published again"
+        )
+
+
 def statuses_record(
     *, moves: Iterable[StatusMove], user: User | None, note: str = ""
 ) -> list[StatusChange]:
-    """Check each move against `user`'s permissions (all or none: NotPermitted
-    before anything is written) and write their StatusChange rows in one
-    statement. Call inside the transaction that saved the events."""
+    """Check each move against `user`'s permissions and the takedowns (all or
+    none: NotPermitted or Redacted before anything is written) and write
+    their StatusChange rows in one statement. Call inside the transaction
+    that saved the events."""
     moves = list(moves)
     for move in moves:
         status_check(user=user, previous=move.previous, current=move.current)
+    _check_not_redacted(moves)
     who = user if user is not None and user.is_authenticated else None
     return StatusChange.objects.bulk_create(
         [

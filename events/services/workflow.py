@@ -10,7 +10,7 @@ Every transition writes a StatusChange row and a history record with its user.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -22,12 +22,11 @@ from events.choices import Status
 from events.exceptions import (
     EventInvalid,
     NotPermitted,
-    Redacted,
     StaleVersion,
     TrackerError,
     TransitionNotAllowed,
 )
-from events.models import Event, Redaction, history_reason
+from events.models import Event, history_reason
 from events.services.record_hooks import events_written
 from events.services.status import StatusMove, statuses_record
 
@@ -97,20 +96,12 @@ def _check_publishable(event: Event) -> None:
         raise EventInvalid("a published event needs at least one source")
 
 
-def _check_version(locked: Event, version: str | None) -> None:
+def event_check_version(locked: Event, version: str | None) -> None:
+    """StaleVersion when `version` (if given) is not the locked event's."""
     if version is not None and version != locked.version:
         raise StaleVersion(
             "the event changed since you loaded it (someone edited it meanwhile); "
             "read it again before you decide"
-        )
-
-
-def _check_not_redacted(locked: Event) -> None:
-    redaction = Redaction.objects.filter(event_public_id=locked.public_id).first()
-    if redaction is not None:
-        raise Redacted(
-            f"this event was taken down on {redaction.at:%Y-%m-%d} "
-            f"({redaction.get_ground_display()}) and cannot be published again"
         )
 
 
@@ -136,9 +127,8 @@ def _apply(
             raise TransitionNotAllowed(
                 f"cannot {transition.name} an event that is {current}"
             )
-        _check_version(locked, version)
+        event_check_version(locked, version)
         if transition.target == Status.PUBLISHED:
-            _check_not_redacted(locked)
             _check_publishable(locked)
         previous = locked.status
         locked.status = transition.target
@@ -194,14 +184,21 @@ class BulkResult:
 
 
 def events_apply_bulk(
-    service: Callable[..., Event], *, events: Iterable[Event], **kwargs: object
+    service: Callable[..., Event],
+    *,
+    events: Iterable[Event],
+    versions: Mapping[int, str] | None = None,
+    **kwargs: object,
 ) -> BulkResult:
     """Run one transition service over many events; each succeeds or is skipped
-    with the reason, independently of the others."""
+    with the reason, independently of the others. With `versions` (event id →
+    the version the user saw), an event missing from it or changed since is
+    skipped (StaleVersion)."""
     result = BulkResult()
     for event in events:
+        seen = {} if versions is None else {"version": versions.get(event.pk, "")}
         try:
-            result.done.append(service(event=event, **kwargs))
+            result.done.append(service(event=event, **seen, **kwargs))
         except TrackerError as exc:
             result.skipped.append((event, str(exc)))
     return result

@@ -13,6 +13,7 @@ from django_countries import countries
 
 from events.models import Release
 from events.selectors.releases import (
+    live_releases,
     ready_release,
     ready_releases,
     release_citation,
@@ -37,11 +38,24 @@ def _ready(number: int) -> Release:
 
 
 def release_list(request: HttpRequest) -> HttpResponse:
+    newest = live_releases().first()
     releases = [
-        {"release": r, "files": release_files(r), "changes": _changes(r)}
+        {
+            "release": r,
+            "files": release_files(r),
+            "changes": _changes(r),
+            "newest": newest,
+        }
         for r in ready_releases()
     ]
     return render(request, "public/releases.html", {"releases": releases})
+
+
+def _withdrawn(request: HttpRequest, release: Release) -> HttpResponse:
+    """410 Gone for a withdrawn release and its files: why, and which
+    release to use instead."""
+    context = {"release": release, "newest": live_releases().first()}
+    return render(request, "public/release_withdrawn.html", context, status=410)
 
 
 def _count_tables(counts: dict[str, Any]) -> list[tuple[str, list[tuple[str, int]]]]:
@@ -57,6 +71,8 @@ def _count_tables(counts: dict[str, Any]) -> list[tuple[str, list[tuple[str, int
 
 def release_detail(request: HttpRequest, number: int) -> HttpResponse:
     release = _ready(number)
+    if release.withdrawn_at is not None:
+        return _withdrawn(request, release)
     context = {
         "release": release,
         "files": release_files(release),
@@ -72,6 +88,8 @@ def release_download(request: HttpRequest, number: int, filename: str) -> HttpRe
     """A file of a ready release, streamed from RELEASES_ROOT; its ETag is
     its SHA-256, so a client can check what it has without downloading."""
     release = _ready(number)
+    if release.withdrawn_at is not None:
+        return _withdrawn(request, release)
     try:
         file, path = release_file(release, filename)
     except LookupError as exc:

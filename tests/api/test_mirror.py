@@ -29,6 +29,7 @@ from tests.events.admin_support import (
     change_url,
     changelist_url,
     form_data,
+    seen,
     transition_url,
 )
 from tests.events.import_support import import_text, jsonl, row
@@ -125,7 +126,7 @@ def _admin_add_and_publish(client) -> Event:
     )
     assert client.post(add_url(), data).status_code == 302
     event = Event.objects.get(target="@admin_channel")
-    assert client.post(transition_url(event, "publish")).status_code == 302
+    assert client.post(transition_url(event, "publish"), seen(event)).status_code == 302
     return event
 
 
@@ -200,7 +201,7 @@ def _publish_with_an_admin_action(who: Actors) -> None:
     draft = Event.objects.get(target="@api_draft")
     response = who.admin.post(
         changelist_url() + "?status=all",
-        {"action": "publish_selected", "_selected_action": [draft.pk]},
+        {"action": "publish_selected", "_selected_action": [draft.pk], **seen(draft)},
     )
     assert response.status_code == 302
 

@@ -22,6 +22,15 @@ DRAFT = {
 }
 
 
+def transition(client, url: str, name: str, data: dict) -> object:
+    """POST a transition as a client that read the event first: with the
+    ETag of its GET in If-Match."""
+    read = client.get(url)
+    return client.post(
+        f"{url}{name}/", data, format="json", HTTP_IF_MATCH=read.headers["ETag"]
+    )
+
+
 def create(client, **changes) -> object:
     return client.post("/api/v1/events/", {**DRAFT, **changes}, format="json")
 
@@ -63,13 +72,10 @@ def test_curator_edits_and_submits_but_may_not_publish(curator_api, curator, dra
     assert edited.status_code == 200
     assert edited.json()["summary"] == "Edited."
     assert draft.history.first().history_user == curator
-    submitted = curator_api.post(f"{url}submit/", {}, format="json")
+    submitted = transition(curator_api, url, "submit", {})
     assert submitted.json()["status"] == "in_review"
-    assert curator_api.post(f"{url}publish/", {}, format="json").status_code == 403
-    assert (
-        curator_api.post(f"{url}reject/", {"reason": "no"}, format="json").status_code
-        == 403
-    )
+    assert transition(curator_api, url, "publish", {}).status_code == 403
+    assert transition(curator_api, url, "reject", {"reason": "no"}).status_code == 403
 
 
 def test_curator_may_not_edit_a_published_event(curator_api, published):
@@ -79,36 +85,29 @@ def test_curator_may_not_edit_a_published_event(curator_api, published):
 
 def test_editor_publishes_unpublishes_and_rejects(editor_api, editor, draft, in_review):
     url = f"/api/v1/events/{draft.public_id}/"
-    published = editor_api.post(f"{url}publish/", {"note": "checked"}, format="json")
+    published = transition(editor_api, url, "publish", {"note": "checked"})
     assert published.json()["status"] == "published"
-    assert editor_api.post(f"{url}unpublish/", {}, format="json").status_code == 400
-    back = editor_api.post(f"{url}unpublish/", {"reason": "wrong date"}, format="json")
+    assert transition(editor_api, url, "unpublish", {}).status_code == 400
+    back = transition(editor_api, url, "unpublish", {"reason": "wrong date"})
     assert back.json()["status"] == "draft"
     last = StatusChange.objects.filter(event=draft).last()
     assert (last.user, last.note) == (editor, "wrong date")
     other = f"/api/v1/events/{in_review.public_id}/"
-    assert (
-        editor_api.post(f"{other}reject/", {"reason": " "}, format="json").status_code
-        == 400
-    )
-    rejected = editor_api.post(
-        f"{other}reject/", {"reason": "duplicate"}, format="json"
-    )
+    assert transition(editor_api, other, "reject", {"reason": " "}).status_code == 400
+    rejected = transition(editor_api, other, "reject", {"reason": "duplicate"})
     assert rejected.json()["status"] == "rejected"
 
 
 def test_transition_from_the_wrong_status_is_409(editor_api, published):
-    url = f"/api/v1/events/{published.public_id}/submit/"
-    response = editor_api.post(url, {}, format="json")
+    url = f"/api/v1/events/{published.public_id}/"
+    response = transition(editor_api, url, "submit", {})
     assert response.status_code == 409
     assert "published" in response.json()["detail"]
 
 
 def test_publishing_without_a_source_is_400(editor_api, editor):
     created = create(editor_api, sources=[]).json()
-    response = editor_api.post(
-        f"/api/v1/events/{created['id']}/publish/", {}, format="json"
-    )
+    response = transition(editor_api, f"/api/v1/events/{created['id']}/", "publish", {})
     assert response.status_code == 400
     assert "source" in response.json()["detail"][0]
 
@@ -158,3 +157,57 @@ def test_status_is_not_writable_by_patch(editor_api, draft):
     assert response.status_code == 400
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+def test_a_transition_without_if_match_is_428_and_changes_nothing(editor_api, draft):
+    url = f"/api/v1/events/{draft.public_id}/publish/"
+
+    response = editor_api.post(url, {}, format="json")
+
+    draft.refresh_from_db()
+    assert response.status_code == 428
+    assert "If-Match" in response.json()["detail"]
+    assert draft.status == Status.DRAFT
+
+
+def test_an_editor_cannot_publish_text_edited_after_reading_it(
+    editor_api, curator_api, in_review
+):
+    url = f"/api/v1/events/{in_review.public_id}/"
+    read = editor_api.get(url)
+    edited = curator_api.patch(url, {"summary": "Changed later"}, format="json")
+
+    refused = editor_api.post(
+        f"{url}publish/", {}, format="json", HTTP_IF_MATCH=read.headers["ETag"]
+    )
+
+    in_review.refresh_from_db()
+    assert edited.status_code == 200
+    assert refused.status_code == 412
+    assert in_review.status == Status.IN_REVIEW
+    again = editor_api.get(url)
+    done = editor_api.post(
+        f"{url}publish/", {}, format="json", HTTP_IF_MATCH=again.headers["ETag"]
+    )
+    assert done.status_code == 200
+    assert done.json()["summary"] == "Changed later"
+
+
+def test_patch_with_a_stale_if_match_is_412_and_without_it_applies(curator_api, draft):
+    url = f"/api/v1/events/{draft.public_id}/"
+    first = curator_api.get(url).headers["ETag"]
+    changed = curator_api.patch(url, {"summary": "One"}, format="json")
+
+    stale = curator_api.patch(
+        url, {"summary": "Two"}, format="json", HTTP_IF_MATCH=first
+    )
+    chained = curator_api.patch(
+        url, {"summary": "Three"}, format="json", HTTP_IF_MATCH=changed.headers["ETag"]
+    )
+    star = curator_api.patch(url, {"summary": "Four"}, format="json", HTTP_IF_MATCH="*")
+
+    draft.refresh_from_db()
+    assert stale.status_code == 412
+    assert chained.status_code == 200
+    assert star.status_code == 412
+    assert draft.summary == "Three"

@@ -30,6 +30,15 @@ def transition_url(event: object, name: str) -> str:
     return reverse("admin:events_event_transition", args=[event.pk, name])  # type: ignore[attr-defined]
 
 
+def seen(*events: object) -> dict[str, str]:
+    """The version fields a page showing these events sends with a transition
+    (as read now): what an editor who just loaded the page would post."""
+    from events.models import Event
+
+    rows = Event.objects.filter(pk__in=[e.pk for e in events])  # type: ignore[attr-defined]
+    return {f"version-{event.pk}": event.version for event in rows}
+
+
 class _FormReader(HTMLParser):
     """Collects what a browser would submit from the form with a given id."""
 

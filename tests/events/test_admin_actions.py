@@ -13,6 +13,7 @@ from tests.events.admin_support import (
     changelist_url,
     form_data,
     history_url,
+    seen,
     transition_url,
 )
 from tests.factories import EventFactory
@@ -23,7 +24,8 @@ REASON_PAGE = "admin/events/event/transition_reason.html"
 
 
 def run_action(client, action, events, url=None, **extra):
-    data = {"action": action, "_selected_action": [e.pk for e in events], **extra}
+    data = {"action": action, "_selected_action": [e.pk for e in events]}
+    data |= seen(*events) | extra
     if "post" not in extra:
         data["index"] = 0
     return client.post(url or changelist_url(), data)
@@ -187,7 +189,7 @@ def test_change_page_offers_the_editor_publish_and_reject(client, editor, draft)
     content = client.get(change_url(draft)).content.decode()
 
     assert f'action="{transition_url(draft, "publish")}"' in content
-    assert f'href="{transition_url(draft, "reject")}"' in content
+    assert f'href="{transition_url(draft, "reject")}?version-{draft.pk}=' in content
     assert transition_url(draft, "unpublish") not in content
 
 
@@ -204,7 +206,7 @@ def test_change_page_offers_the_curator_only_submit(client, curator, draft):
 def test_editor_publishes_from_the_change_page(client, editor, in_review):
     client.force_login(editor)
 
-    response = client.post(transition_url(in_review, "publish"))
+    response = client.post(transition_url(in_review, "publish"), seen(in_review))
 
     assert response.status_code == 302
     assert response.url == change_url(in_review)
@@ -241,8 +243,8 @@ def test_reject_from_the_change_page_asks_for_a_reason(client, editor, draft):
     url = transition_url(draft, "reject")
 
     page = client.get(url)
-    empty = client.post(url, {"reason": ""})
-    done = client.post(url, {"reason": "Not a blocking event"})
+    empty = client.post(url, {"reason": "", **seen(draft)})
+    done = client.post(url, {"reason": "Not a blocking event", **seen(draft)})
 
     assert REASON_PAGE in [t.name for t in page.templates]
     assert empty.status_code == 200
@@ -283,3 +285,33 @@ def test_history_versions_cannot_be_reverted(client, curator, editor, draft):
     assert page.status_code == 200
     assert response.status_code == 403
     assert status_of(draft) == Status.DRAFT
+
+
+def test_an_editor_cannot_publish_from_a_page_loaded_before_an_edit(
+    client, editor, curator, in_review
+):
+    from events.services import event_update
+
+    client.force_login(editor)
+    shown = seen(in_review)
+    event_update(event=in_review, user=curator, data={"summary": "Changed later"})
+
+    button = client.post(transition_url(in_review, "publish"), shown)
+    bulk = run_action(client, "publish_selected", [in_review], **shown)
+
+    assert status_of(in_review) == Status.IN_REVIEW
+    for response in (button, bulk):
+        assert "changed since you loaded it" in messages_of(response)[0]
+
+
+def test_the_queue_and_the_change_page_carry_the_version_they_show(
+    client, editor, draft
+):
+    client.force_login(editor)
+    field = f'name="version-{draft.pk}" value="{draft.version}"'
+
+    queue = client.get(changelist_url()).content.decode()
+    page = client.get(change_url(draft)).content.decode()
+
+    assert field in queue
+    assert field in page

@@ -5,9 +5,10 @@ of tests/faults/services.py through DATABASE_URL and REDIS_URL."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,12 +107,16 @@ class Web:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[Web]:
-    """Two gunicorn workers serving the tracker, up once /livez answers."""
+def gunicorn(
+    env: dict[str, str], log_path: Path, *, extra: Sequence[str] = ()
+) -> Iterator[Web]:
+    """Two gunicorn workers serving the tracker with the repository's own
+    gunicorn.conf.py (and `extra` options), up once /livez answers."""
     web = Web(free_port(), log_path)
-    command = [str(BIN / "gunicorn"), "tracker.wsgi:application"]
+    command = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"]
+    command += ["tracker.wsgi:application"]
     command += ["-b", f"127.0.0.1:{web.port}", "--workers", "2"]
-    command += ["--timeout", "30", "--graceful-timeout", "5"]
+    command += ["--timeout", "30", "--graceful-timeout", "5", *extra]
     with background(command, env, log_path):
         wait_until(
             lambda: web.status("/livez") == 200, seconds=30, what="gunicorn serving"
@@ -160,9 +165,19 @@ def admin_login(web: Web, username: str, password: str) -> requests.Session:
 
 
 def admin_action(
-    session: requests.Session, web: Web, model: str, action: str, ids: list[int]
+    session: requests.Session,
+    web: Web,
+    model: str,
+    action: str,
+    ids: list[int],
+    shown: str = "",
 ) -> requests.Response:
-    """Run a changelist action on the selected rows; the page it leads to."""
+    """Run a changelist action on the selected rows; the page it leads to.
+    `shown` is the changelist page the rows were picked on: the hidden
+    fields it carries (the events' versions) are sent, as a browser would."""
+    hidden = dict(
+        re.findall(r'<input type="hidden" name="(version-\d+)" value="(\d+)"', shown)
+    )
     return session.post(
         web.url(f"/admin/events/{model}/"),
         data={
@@ -170,6 +185,7 @@ def admin_action(
             "_selected_action": ids,
             "index": 0,
             "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            **hidden,
         },
         timeout=30,
     )

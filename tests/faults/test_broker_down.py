@@ -62,7 +62,7 @@ def test_the_site_works_while_redis_is_down(env, broker, database, server, tmp_p
         assert "Fault-tolerance target" in queue.text
 
         published = admin_action(
-            editor, web, "event", "publish_selected", [ids["event"]]
+            editor, web, "event", "publish_selected", [ids["event"]], queue.text
         )
         assert "Published 1 event." in published.text
         assert web.status(f"/events/{ids['public_id']}/") == 200

@@ -31,6 +31,7 @@ from events.api.pagination import (
     page_links,
     page_size,
 )
+from events.api.preconditions import check_version, version_tag
 from events.api.representation import CSV_COLUMNS, Links, csv_row, event_dict
 from events.api.serializers import (
     EventPageSerializer,
@@ -38,7 +39,7 @@ from events.api.serializers import (
     EventWriteSerializer,
 )
 from events.choices import Status
-from events.models import Event
+from events.models import Event, event_version
 from events.selectors.api import (
     DEFAULT_ORDERING,
     ORDERINGS,
@@ -102,6 +103,14 @@ class EventsView(ApiView):
         if request.accepted_renderer.format == "csv":
             return ApiResponse([dict(zip(CSV_COLUMNS, csv_row(item), strict=True))])
         return ApiResponse(item)
+
+    def respond_written(self, request: Request, public_id: str) -> ApiResponse:
+        """The event after a write, with its new ETag for the next write."""
+        event = self.visible(request, public_id)
+        response = self.respond(request, event)
+        version = event_version(event.row.updated_at)
+        response.headers["ETag"] = f'"{version_tag(version)}"'
+        return response
 
 
 class EventListView(EventsView):
@@ -210,8 +219,7 @@ class EventListView(EventsView):
         data = dict(serializer.validated_data)
         sources = data.pop("sources", [])
         event = event_create(user=request.user, data=data, sources=sources)
-        created = event_get(event.public_id, all_statuses=True)
-        response = self.respond(request, created)
+        response = self.respond_written(request, str(event.public_id))
         response.status_code = 201
         return response
 
@@ -244,7 +252,10 @@ class EventDetailView(EventsView):
             return self.merged_redirect(request, event.row.public_id)
         item = event_dict(event, Links.for_request(request))
         fingerprint = json.dumps(item, sort_keys=True)
-        if response := self.not_modified(request, event.row.updated_at, fingerprint):
+        tag = version_tag(event_version(event.row.updated_at))
+        if response := self.not_modified(
+            request, event.row.updated_at, fingerprint, tag=tag
+        ):
             return response
         return self.respond(request, event, item)
 
@@ -263,15 +274,20 @@ class EventDetailView(EventsView):
     @extend_schema(
         operation_id="events_partial_update",
         request=EventWriteSerializer,
-        responses={200: EventSerializer, **schema.WRITE_ERRORS},
+        parameters=[schema.IF_MATCH],
+        responses={200: EventSerializer, **schema.PRECONDITIONS, **schema.WRITE_ERRORS},
         description="Edit a draft or an event in review (curators), or any event "
-        "(editors). `sources`, when given, replaces the list.",
+        "(editors). `sources`, when given, replaces the list. With If-Match "
+        "(the event's ETag), a 412 when the event changed since.",
     )
     def patch(self, request: Request, public_id: str) -> ApiResponse:
         event = self.editable(request, public_id)
+        version = check_version(request, event.version, required=False)
         serializer = EventWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         sources = data.pop("sources", None)
-        event_update(event=event, user=request.user, data=data, sources=sources)
-        return self.respond(request, self.visible(request, public_id))
+        event_update(
+            event=event, user=request.user, data=data, sources=sources, version=version
+        )
+        return self.respond_written(request, public_id)

@@ -28,12 +28,14 @@ class ReleaseListView(ApiView):
         operation_id="releases_list",
         responses={200: ReleaseSerializer(many=True), **schema.ERRORS},
         description="Ready releases, newest first: counts, changes since the "
-        "previous release, files with SHA-256 checksums, and a citation.",
+        "previous release, files with SHA-256 checksums, and a citation. A "
+        "withdrawn release stays listed with why, and without files.",
     )
     def get(self, request: Request) -> Any:
         self.query()
         releases = ready_releases()
-        newest = releases.aggregate(at=Max("published_at"))["at"]
+        stamps = releases.aggregate(at=Max("published_at"), gone=Max("withdrawn_at"))
+        newest = max((t for t in stamps.values() if t is not None), default=None)
         if response := self.not_modified(request, newest):
             return response
         return ApiResponse([release_dict(release, request) for release in releases])
@@ -56,6 +58,7 @@ class ReleaseDetailView(ApiView):
             release = ready_release(int(number))
         except Release.DoesNotExist:
             raise NotFound() from None
-        if response := self.not_modified(request, release.published_at):
+        changed = release.withdrawn_at or release.published_at
+        if response := self.not_modified(request, changed):
             return response
         return ApiResponse(release_dict(release, request))

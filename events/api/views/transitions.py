@@ -10,6 +10,7 @@ from rest_framework.serializers import Serializer
 
 from events.api import schema
 from events.api.base import ApiResponse
+from events.api.preconditions import check_version
 from events.api.serializers import (
     EventSerializer,
     ReasonSerializer,
@@ -27,15 +28,24 @@ def _transition_view(
         @extend_schema(
             operation_id=f"events_{name}",
             request=serializer,
-            responses={200: EventSerializer, **schema.CONFLICT, **schema.WRITE_ERRORS},
+            parameters=[schema.IF_MATCH_REQUIRED],
+            responses={
+                200: EventSerializer,
+                **schema.CONFLICT,
+                **schema.PRECONDITIONS,
+                **schema.WRITE_ERRORS,
+            },
             description=help,
         )
         def post(self, request: Request, public_id: str) -> ApiResponse:
             event = self.editable(request, public_id)
+            version = check_version(request, event.version, required=True)
             given = serializer(data=request.data)
             given.is_valid(raise_exception=True)
-            service(event=event, user=request.user, **given.validated_data)
-            return self.respond(request, self.visible(request, public_id))
+            service(
+                event=event, user=request.user, version=version, **given.validated_data
+            )
+            return self.respond_written(request, public_id)
 
     TransitionView.__name__ = f"Event{name.capitalize()}View"
     TransitionView.__qualname__ = TransitionView.__name__
