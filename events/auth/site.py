@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 
 from events.auth.admin_ids import reject_malformed_ids
-from events.auth.two_factor import TwoFactorLoginForm, setup_view
+from events.auth.issue_link import issue_link_view
+from events.auth.two_factor import (
+    TwoFactorLoginForm,
+    backup_codes_view,
+    enrol_view,
+    needs_second_factor,
+    setup_view,
+)
 
-
-def needs_second_factor(request: HttpRequest) -> bool:
-    """An editor (anyone who may publish) who has not proved a second factor
-    in this session, where settings require one."""
-    user = request.user
-    return bool(
-        settings.OTP_REQUIRED_FOR_EDITORS
-        and user.is_authenticated
-        and user.has_perm("events.publish_event")
-        and not user.is_verified()
-    )
+# What an editor who still needs a second factor may open: the way to enrol,
+# and the way out. Not the link-issuing page: a superuser signed in with a
+# password only must not issue a link for themselves.
+OPEN_BEFORE_SECOND_FACTOR = {"two_factor_setup", "two_factor_enrol", "logout"}
 
 
 class TrackerAdminSite(AdminSite):
@@ -31,11 +30,31 @@ class TrackerAdminSite(AdminSite):
     site_title = "Tracker admin"
     index_title = "Review desk"
     login_form = TwoFactorLoginForm
+    login_template = "admin/two_factor_login.html"
 
     def get_urls(self) -> list[URLPattern]:
-        setup = self.admin_view(lambda request: setup_view(self, request))
+        def bound(view: Callable) -> Callable:
+            return self.admin_view(
+                lambda request, **kwargs: view(self, request, **kwargs)
+            )
+
         return [
-            path("two-factor/", setup, name="two_factor_setup"),
+            path("two-factor/", bound(setup_view), name="two_factor_setup"),
+            path(
+                "two-factor/enrol/<str:token>/",
+                bound(enrol_view),
+                name="two_factor_enrol",
+            ),
+            path(
+                "two-factor/backup-codes/",
+                bound(backup_codes_view),
+                name="two_factor_backup_codes",
+            ),
+            path(
+                "two-factor/enrolment-links/",
+                bound(issue_link_view),
+                name="two_factor_issue_link",
+            ),
             *super().get_urls(),
         ]
 
@@ -45,8 +64,9 @@ class TrackerAdminSite(AdminSite):
         def guarded(
             request: HttpRequest, *args: object, **kwargs: object
         ) -> HttpResponse:
-            setup_path = f"/{request.path.split('/')[1]}/two-factor/"
-            if needs_second_factor(request) and request.path != setup_path:
+            match = request.resolver_match
+            name = match.url_name if match else None
+            if needs_second_factor(request) and name not in OPEN_BEFORE_SECOND_FACTOR:
                 return redirect("admin:two_factor_setup")
             return inner(request, *args, **kwargs)
 
