@@ -14,10 +14,11 @@ from bench.procs import fresh_database_env, measure
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
 PARSE_ONLY = """
 import sys
-from events.interchange import open_text, parse_row, read_rows
+from events.interchange import parse_row
+from events.interchange_files import read_rows
 n = 0
 with open(sys.argv[1], "rb") as f:
-    for line, raw in read_rows(open_text(f), "jsonl"):
+    for line, raw in read_rows(f, "jsonl"):
         parse_row(line, raw)
         n += 1
 print(n)

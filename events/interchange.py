@@ -1,22 +1,22 @@
 """The interchange format (JSON Lines and CSV): reading and writing rows.
 
-Pure functions, no database: `read_rows` turns a file into numbered raw rows,
-`parse_row` checks one raw row and returns plain values, `event_to_row` writes
-an event back. The format is documented in docs/data-format.md.
+Pure functions, no database: `parse_row` checks one raw row (as
+events.interchange_files reads them from a file) and returns plain values,
+`event_to_row` writes an event back, `write_rows` writes a file. The format is
+documented in docs/data-format.md.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from events.choices import DatePrecision, Status
-from events.csv_cells import neutralise, restore
+from events.csv_cells import neutralise
 from events.dates import PartialDateError, format_partial_date, parse_partial_date
 
 COLUMNS = [
@@ -41,6 +41,9 @@ COLUMNS = [
 REQUIRED = ["platform", "target", "target_type", "country", "action", "date"]
 SOURCE_KEYS = ["url", "title", "publisher", "published_at", "archive_url"]
 FORMATS = ("jsonl", "csv")
+# The longest notice_text or summary, in characters (the model's text fields
+# have no limit of their own); docs/data-format.md, "Limits".
+MAX_TEXT_CHARS = 100_000
 
 
 class RowError(ValueError):
@@ -90,90 +93,6 @@ def guess_format(name: str) -> str | None:
     return None
 
 
-def read_rows(
-    stream: IO[str], fmt: str
-) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
-    """Yield (line number, raw row) pairs, or (line number, RowError) for a line
-    that is not a row at all. Reads one line at a time."""
-    if fmt == "jsonl":
-        yield from _read_jsonl(stream)
-    elif fmt == "csv":
-        yield from _read_csv(stream)
-    else:
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-
-
-def _read_jsonl(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, RowError(f"not valid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        if not isinstance(value, dict):
-            yield number, RowError("each line must be a JSON object")
-            continue
-        yield number, value
-
-
-def _csv_records(stream: IO[str]) -> Iterator[tuple[int, list[str] | RowError]]:
-    """(first line number, cells) per record. A record the csv module cannot
-    read (e.g. a cell over its size limit) ends the file: where the next
-    record starts is then unknown."""
-    reader = csv.reader(stream)
-    start = 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield start, RowError(f"not valid CSV ({exc}); the rest was not read")
-            return
-        yield start, record
-        start = reader.line_num + 1
-
-
-def _read_csv(stream: IO[str]) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
-    records = _csv_records(stream)
-    first = next(records, None)
-    if first is None:
-        return
-    header = first[1]
-    if isinstance(header, RowError):
-        yield 1, header
-        return
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        yield 1, RowError(f"unknown column(s): {', '.join(unknown)}")
-        return
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    if repeated:
-        yield 1, RowError(f"repeated column(s): {', '.join(repeated)}")
-        return
-    for number, record in records:
-        if isinstance(record, RowError):
-            yield number, record
-            return
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            yield number, RowError(f"expected {len(header)} cells, found {len(record)}")
-            continue
-        row: dict[str, Any] = {
-            k: restore(v) for k, v in zip(header, record, strict=True) if v != ""
-        }
-        if "sources" in row:
-            try:
-                row["sources"] = json.loads(row["sources"])
-            except json.JSONDecodeError as exc:
-                yield number, RowError(f"sources: not a JSON list ({exc.msg})")
-                continue
-        yield number, row
-
-
 def _text(raw: dict[str, Any], key: str, *, strip: bool = True) -> str:
     value = raw.get(key)
     if value is None:
@@ -189,6 +108,17 @@ def _text(raw: dict[str, Any], key: str, *, strip: bool = True) -> str:
             # JSON can escape a lone surrogate, which no database can store.
             raise RowError(f"{key}: contains an unpaired surrogate") from exc
     return value.strip() if strip else value
+
+
+def _long_text(raw: dict[str, Any], key: str) -> str:
+    """A text kept exactly as given, of at most MAX_TEXT_CHARS characters."""
+    value = _text(raw, key, strip=False)
+    if len(value) > MAX_TEXT_CHARS:
+        raise RowError(
+            f"{key}: {len(value):,} characters, more than the limit of "
+            f"{MAX_TEXT_CHARS:,}"
+        )
+    return value
 
 
 def _datetime(value: Any, key: str) -> dt.datetime | None:
@@ -286,9 +216,9 @@ def parse_row(line: int, raw: dict[str, Any]) -> EventRow:
         date_precision=precision,
         ended_on=ended_on,
         ended_on_precision=ended_precision,
-        notice_text=_text(raw, "notice_text", strip=False),
+        notice_text=_long_text(raw, "notice_text"),
         notice_language=_text(raw, "notice_language"),
-        summary=_text(raw, "summary", strip=False),
+        summary=_long_text(raw, "summary"),
         status=status,
         published_at=_datetime(raw.get("published_at"), "published_at"),
         sources=_sources(raw),
@@ -360,9 +290,3 @@ def write_rows(rows: Iterable[dict[str, Any]], out: IO[str], fmt: str) -> int:
         )
         count += 1
     return count
-
-
-def open_text(stream: IO[bytes]) -> io.TextIOWrapper:
-    """Decode a byte stream as UTF-8 (a byte-order mark is allowed), keeping
-    line breaks inside values exactly as they are."""
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from events.interchange import open_text, read_rows
+from events.interchange_files import read_rows
 from events.models import Authority, Platform
 from events.services.imports import ImportReport, events_import
 from events.services.notice_curation import notices_rematch
@@ -61,9 +61,8 @@ def demo_load() -> DemoResult:
             _upsert_keeping_aliases(model, item)
     fingerprints = CORPUS_DATASETS if CORPUS_DATASETS.is_dir() else None
     notices = notices_seed(fingerprints_dir=fingerprints)
-    # The text wrapper is closed too: left to the garbage collector, it warns.
-    with open(DEMO_DIR / "events.jsonl", "rb") as binary, open_text(binary) as text:
-        report = events_import(rows=read_rows(text, "jsonl"), note="demo data")
+    with open(DEMO_DIR / "events.jsonl", "rb") as binary:
+        report = events_import(rows=read_rows(binary, "jsonl"), note="demo data")
     accounts = {}
     for username, (password, group) in DEMO_ACCOUNTS.items():
         user, created = get_user_model().objects.get_or_create(

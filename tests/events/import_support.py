@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.core.management import call_command
 
-from events.interchange import open_text, read_rows
+from events.interchange_files import read_rows
 from events.models import Authority, Event, Platform, Source, StatusChange
 from events.services import events_import
 from tracker.corpus import corpus_dir
@@ -39,9 +39,10 @@ def jsonl(*lines: dict | str) -> str:
     )
 
 
-def import_text(text: str, fmt: str = "jsonl", **options):
-    stream = open_text(io.BytesIO(text.encode("utf-8")))
-    return events_import(rows=read_rows(stream, fmt), **options)
+def import_text(text: str | bytes, fmt: str = "jsonl", **options):
+    """Import `text` (bytes as they are, text as UTF-8)."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    return events_import(rows=read_rows(io.BytesIO(data), fmt), **options)
 
 
 def run_import(path: Path, *options: str) -> tuple[int, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from events.choices import Status
 from events.exceptions import NotPermitted
-from events.interchange import read_rows
+from events.interchange_files import read_rows
 from events.models import Event, Platform, StatusChange
 from events.services import event_create, event_update, events_import
 
@@ -100,11 +101,11 @@ def test_import_of_a_new_source_marks_the_event_changed(db):
         "date": "2018-04-16",
         "sources": [{"url": "https://a.example/1"}],
     }
-    events_import(rows=read_rows(iter([json.dumps(row)]), "jsonl"))
+    events_import(rows=read_rows(io.BytesIO(json.dumps(row).encode()), "jsonl"))
     event = Event.objects.get()
     before = event.updated_at
     row["sources"].append({"url": "https://a.example/2"})
-    events_import(rows=read_rows(iter([json.dumps(row)]), "jsonl"))
+    events_import(rows=read_rows(io.BytesIO(json.dumps(row).encode()), "jsonl"))
     event.refresh_from_db()
     assert event.sources.count() == 2
     assert event.updated_at > before

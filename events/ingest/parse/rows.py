@@ -12,7 +12,8 @@ from events.dates import format_partial_date
 from events.ingest.parse.guards import warn
 from events.ingest.parse.text import clean_text, json_hash, one_line, to_jsonable
 from events.ingest.types import Candidate, Guess, ParsedItem, ParseError, ParseResult
-from events.interchange import EventRow, RowError, parse_row, read_rows
+from events.interchange import EventRow, RowError, parse_row
+from events.interchange_files import read_rows
 
 _FORMATS = {"jsonl": FeedFormat.INTERCHANGE_JSONL, "csv": FeedFormat.INTERCHANGE_CSV}
 
@@ -20,22 +21,21 @@ _FORMATS = {"jsonl": FeedFormat.INTERCHANGE_JSONL, "csv": FeedFormat.INTERCHANGE
 def parse_interchange(text: str, fmt: str) -> ParseResult:
     """Rows of an interchange document; `fmt` is "jsonl" or "csv"."""
     result = ParseResult(format=_FORMATS[fmt])
-    stream = io.StringIO(text, newline="")
-    try:
-        for line, raw in read_rows(stream, fmt):
-            if isinstance(raw, RowError):
-                if fmt == "csv" and line == 1:
-                    raise ParseError(f"not tracker interchange CSV: {raw}")
-                warn(result, None, f"line {line}: {raw}")
-                continue
-            try:
-                row = parse_row(line, raw)
-            except RowError as exc:
-                warn(result, None, f"line {line}: {exc}")
-                continue
-            result.items.append(row_item(row, raw))
-    except RecursionError as exc:
-        raise ParseError("a JSON value nested too deeply to read") from exc
+    # A lone surrogate (from bytes the fetcher could not decode) makes its
+    # line fail as not UTF-8, like any such line of an imported file.
+    stream = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+    for line, raw in read_rows(stream, fmt):
+        if isinstance(raw, RowError):
+            if fmt == "csv" and line == 1:
+                raise ParseError(f"not tracker interchange CSV: {raw}")
+            warn(result, None, f"line {line}: {raw}")
+            continue
+        try:
+            row = parse_row(line, raw)
+        except RowError as exc:
+            warn(result, None, f"line {line}: {exc}")
+            continue
+        result.items.append(row_item(row, raw))
     return result
 
 

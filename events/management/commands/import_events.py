@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from events.interchange import FORMATS, guess_format, open_text, read_rows
+from events.interchange import FORMATS, guess_format
+from events.interchange_files import read_rows
 from events.services import events_import
 
 
@@ -54,7 +55,6 @@ class Command(BaseCommand):
             total = os.fstat(binary.fileno()).st_size
         show_bar = not options["no_progress"] and sys.stderr.isatty()
         bar = tqdm(total=total, unit="B", unit_scale=True, disable=not show_bar)
-        stream = open_text(binary)
 
         def on_error(line: int, message: str) -> None:
             bar.write(f"line {line}: {message}", file=sys.stderr)
@@ -66,7 +66,7 @@ class Command(BaseCommand):
 
         try:
             report = events_import(
-                rows=read_rows(stream, fmt),
+                rows=read_rows(binary, fmt),
                 user=user,
                 strict=options["strict"],
                 batch_size=options["batch_size"],
@@ -74,8 +74,8 @@ class Command(BaseCommand):
                 on_error=on_error,
                 on_row=on_row,
             )
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} is not UTF-8 text: {exc}") from exc
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
         finally:
             bar.close()
             if binary is not sys.stdin.buffer:
