@@ -15,8 +15,10 @@ COPY --chown=tracker:tracker . .
 # collectstatic needs settings that import cleanly; these values exist only
 # for this build step.
 RUN TRACKER_ENV=production SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
-    ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+    ALLOWED_HOSTS=build METRICS_TOKEN=build-only-build-only \
+    python manage.py collectstatic --noinput
 
 USER tracker
 EXPOSE 8000
-CMD ["gunicorn", "tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: request metrics summed across the workers (see the file).
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

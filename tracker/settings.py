@@ -272,8 +272,19 @@ LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
 # Celery logs through the same handlers (JSON, request/task ids).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Bearer token required by /metrics when set.
+# /metrics shows everything to "Authorization: Bearer <METRICS_TOKEN>"; without
+# the token only its public part (published events, request rates), and only
+# where METRICS_PUBLIC is on or no token is set. Production needs a token,
+# unless METRICS_PUBLIC says that the public part alone is wanted.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_PUBLIC = env_bool("METRICS_PUBLIC", False)
+if PRODUCTION and not (METRICS_TOKEN or METRICS_PUBLIC):
+    raise ImproperlyConfigured(
+        "METRICS_TOKEN must be set in production (or METRICS_PUBLIC=1 to serve "
+        "only the public metrics, without a token)"
+    )
+if PRODUCTION and METRICS_TOKEN and len(METRICS_TOKEN) < 20:
+    raise ImproperlyConfigured("METRICS_TOKEN must be 20+ random characters")
 
 # Schedules live in code; django-celery-beat's scheduler installs them in the
 # database at start-up (idempotently), where the admin shows them.
