@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from events.choices import Status
@@ -90,3 +92,13 @@ def seeded_gazetteer(transactional_db):
 
     seed = importlib.import_module("events.migrations.0004_seed_gazetteer")
     seed.seed_gazetteer(apps, None)
+
+
+@pytest.fixture
+def sweep_unthrottled(settings):
+    """A sweep reads hundreds of URLs from one address: above the anonymous
+    rate, in a cache namespace of its own."""
+    settings.API_ANON_RATE = "100000/min"
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": uuid.uuid4().hex}
+    }
