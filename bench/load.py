@@ -170,7 +170,11 @@ def run() -> str:
         py = sys.executable
         measure([py, "manage.py", "migrate", "-v0"], env)
         data = write_jsonl(tmp / "events.jsonl", EVENTS)
-        measure([py, "manage.py", "import_events", str(data), "--no-progress"], env)
+        # The rows are published: an editor (here a superuser) imports them.
+        admin = ["--username", "bench", "--email", "bench@example.org"]
+        measure([py, "manage.py", "createsuperuser", "--noinput", *admin], env)
+        importing = ["--no-progress", "--user", "bench"]
+        measure([py, "manage.py", "import_events", str(data), *importing], env)
         measure([py, "manage.py", "load_demo"], env)
         ids = _shell(env, LATEST_IDS).split(",")
         feeds_port, web_port = _free_port(), _free_port()

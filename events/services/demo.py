@@ -61,8 +61,6 @@ def demo_load() -> DemoResult:
             _upsert_keeping_aliases(model, item)
     fingerprints = CORPUS_DATASETS if CORPUS_DATASETS.is_dir() else None
     notices = notices_seed(fingerprints_dir=fingerprints)
-    with open(DEMO_DIR / "events.jsonl", "rb") as binary:
-        report = events_import(rows=read_rows(binary, "jsonl"), note="demo data")
     accounts = {}
     for username, (password, group) in DEMO_ACCOUNTS.items():
         user, created = get_user_model().objects.get_or_create(
@@ -73,6 +71,12 @@ def demo_load() -> DemoResult:
             user.save()
         user.groups.add(Group.objects.get(name=group))
         accounts[username] = password
+    # The demo events are published: the demo editor imports them.
+    editor = get_user_model().objects.get(username="editor")
+    with open(DEMO_DIR / "events.jsonl", "rb") as binary:
+        report = events_import(
+            rows=read_rows(binary, "jsonl"), user=editor, note="demo data"
+        )
     # Events imported before the registry had their notices are matched now.
     notices_rematch()
     return DemoResult(report=report, accounts=accounts, notices=notices)

@@ -45,6 +45,11 @@ EVENT_FIELDS = [*EDITABLE_EVENT_FIELDS, "status", "published_at"]
 EVENT_ATTNAMES = [Event._meta.get_field(name).attname for name in EVENT_FIELDS]
 SOURCE_FIELDS = ["title", "publisher", "published_at", "archive_url"]
 MAX_KEPT_ERRORS = 1000
+PUBLISH_PERMISSION = "events.publish_event"
+NEEDS_PUBLISHER = (
+    "importing a published event needs a user with the publish permission; "
+    "pass --user EDITOR"
+)
 COUNTRY_CODES = frozenset(code for code, _name in countries)
 
 
@@ -102,6 +107,11 @@ class _Importer:
         self, *, user: AbstractBaseUser | None, note: str, report: ImportReport
     ):
         self.user = user
+        # Only an editor's import may put an event before the public: the
+        # same permission the workflow's publish asks for.
+        self.may_publish = bool(
+            user is not None and user.is_active and user.has_perm(PUBLISH_PERMISSION)
+        )
         self.note = note
         self.report = report
         self.gazetteer = Gazetteer()
@@ -111,6 +121,8 @@ class _Importer:
         """Check a row completely, then resolve its platform and authority
         (creating unknown ones), so a bad row creates nothing."""
         row = parse_row(line, raw)
+        if row.status == Status.PUBLISHED and not self.may_publish:
+            raise RowError(NEEDS_PUBLISHER)
         public_id: uuid.UUID | None = None
         if row.id:
             try:
@@ -323,8 +335,11 @@ def events_import(
     on_error: Callable[[int, str], None] | None = None,
     on_row: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Import numbered raw rows. Bad rows are reported and skipped; with
-    `strict`, any bad row rolls the whole import back."""
+    """Import numbered raw rows, attributed to `user`. Bad rows are reported
+    and skipped; with `strict`, any bad row rolls the whole import back. A row
+    with status published is a bad row unless `user` has the publish
+    permission (events.publish_event). Each event created, or whose status
+    changes, gets a StatusChange by `user` in the transaction of its batch."""
     report = ImportReport()
 
     def fail(line: int, message: str) -> None:

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from events.choices import DatePrecision, Status, TargetType
 from events.models import Authority, Event, Platform, Source, Target
+from tests.events.import_support import importer
 from tests.factories import (
     AuthorityFactory,
     EventFactory,
@@ -138,8 +139,11 @@ def run_export(path: Path, *options: str) -> str:
 
 
 def run_import(path: Path) -> int:
+    """Import `path` as a user who may publish (the record has published
+    events)."""
+    options = ["--no-progress", "--user", importer().username]
     try:
-        call_command("import_events", str(path), "--no-progress", stdout=io.StringIO())
+        call_command("import_events", str(path), *options, stdout=io.StringIO())
     except SystemExit as exit_:
         return exit_.code
     return 0

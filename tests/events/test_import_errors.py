@@ -10,6 +10,7 @@ from events.models import Event, Platform
 from tests.events.import_support import (
     CCN,
     import_text,
+    importer,
     jsonl,
     record_counts,
     row,
@@ -247,17 +248,20 @@ def test_seed_notice_is_the_one_from_the_article(okex_notice):
 
 def test_import_runs_a_bounded_number_of_queries(django_assert_max_num_queries):
     text = jsonl(*(row(f"Exchange {n}", authority="CAC") for n in range(300)))
+    user = importer()
     # About 26 queries per batch of 100, none per row: the rows and their
     # history, sources, status changes, then the post-write hook (targets ≤ 5,
-    # notices ≤ 3, change log and history catch-up ≤ 4).
-    with django_assert_max_num_queries(80):
-        report = import_text(text, batch_size=100)
+    # notices ≤ 3, change log and history catch-up ≤ 4); and the user's
+    # permissions, once.
+    with django_assert_max_num_queries(82):
+        report = import_text(text, batch_size=100, user=user)
     assert report.created == 300
 
 
 def test_reimport_runs_a_bounded_number_of_queries(django_assert_max_num_queries):
     text = jsonl(*(row(f"Exchange {n}", authority="CAC") for n in range(300)))
-    import_text(text, batch_size=100)
-    with django_assert_max_num_queries(30):
-        report = import_text(text, batch_size=100)
+    user = importer()
+    import_text(text, batch_size=100, user=user)
+    with django_assert_max_num_queries(32):
+        report = import_text(text, batch_size=100, user=user)
     assert report.unchanged == 300

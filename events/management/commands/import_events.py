@@ -19,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "Import events (JSON Lines or CSV, see docs/data-format.md). Bad rows are "
         "reported with their line number and skipped; the exit code is 1 if any "
-        "row failed. --strict imports nothing unless every row is good."
+        "row failed. --strict imports nothing unless every row is good. Published "
+        "rows need --user with the publish permission."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,7 +29,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict", action="store_true", help="all or nothing: any bad row aborts"
         )
-        parser.add_argument("--user", help="username the changes are attributed to")
+        parser.add_argument(
+            "--user",
+            help="username the changes are attributed to; rows with status "
+            "published need a user with the publish permission (an editor)",
+        )
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument(
             "--no-progress", action="store_true", help="never show a progress bar"
