@@ -266,6 +266,9 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
     ) -> HttpResponse:
         if obj is not None:
             context["transitions"] = self._transition_buttons(request, obj)
+            if request.user.has_perm("events.redact_event"):
+                add = reverse("admin:events_redaction_add")
+                context["takedown_url"] = f"{add}?event_public_id={obj.public_id}"
             context.update(self.merge_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 

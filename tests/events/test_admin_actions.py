@@ -315,3 +315,51 @@ def test_the_queue_and_the_change_page_carry_the_version_they_show(
 
     assert field in queue
     assert field in page
+
+
+def test_an_editor_takes_an_event_down_from_its_page(client, editor, published):
+    from events.models import EventChange, Redaction
+    from events.services.record_hooks import events_written
+
+    events_written(event_ids=[published.pk])
+    client.force_login(editor)
+    page = client.get(change_url(published)).content.decode()
+    link = f"/admin/events/redaction/add/?event_public_id={published.public_id}"
+    form = client.get(link)
+
+    done = client.post(
+        link,
+        {
+            "event_public_id": str(published.public_id),
+            "ground": "legal_order",
+            "reason": "Court order 12/2026",
+        },
+    )
+
+    assert link in page
+    assert str(published.public_id) in form.content.decode()
+    assert done.status_code == 302
+    assert status_of(published) == Status.DRAFT
+    redaction = Redaction.objects.get(event_public_id=published.public_id)
+    assert (redaction.user, redaction.ground) == (editor, "legal_order")
+    kinds = EventChange.objects.filter(event_public_id=published.public_id)
+    assert list(kinds.values_list("kind", flat=True)) == [
+        "published",
+        "unpublished",
+        "redacted",
+    ]
+    again = client.post(
+        link,
+        {"event_public_id": str(published.public_id), "ground": "other", "reason": "x"},
+    )
+    assert "taken down already" in again.content.decode()
+
+
+def test_a_curator_cannot_take_events_down(client, curator, published):
+    client.force_login(curator)
+
+    page = client.get(change_url(published)).content.decode()
+    form = client.get("/admin/events/redaction/add/")
+
+    assert "redaction/add" not in page
+    assert form.status_code == 403

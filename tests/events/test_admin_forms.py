@@ -172,6 +172,12 @@ def test_add_form_takes_the_precision_from_the_date_as_typed(client, curator):
     event = Event.objects.get(target="@navalny")
     assert (event.date_display, event.status) == ("2018", Status.DRAFT)
     assert event.sources.get().url == "https://meduza.example/navalny"
+    created = event.status_changes.get()
+    assert (created.from_status, created.to_status, created.user) == (
+        "",
+        Status.DRAFT,
+        curator,
+    )
 
 
 NOTICE = (
