@@ -8,7 +8,6 @@ from events.choices import Status
 from events.models import Event, StatusChange
 from events.services.imports import NEEDS_PUBLISHER
 from tests.events.import_support import import_text, jsonl, row, run_import
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_gazetteer")]
 
@@ -86,15 +85,15 @@ def test_created_events_record_their_status_by_the_importing_user(tmp_path, edit
     ]
 
 
-def test_status_changed_by_a_reimport_is_recorded_with_its_user(editor):
-    import_text(jsonl(row("OKEx")), user=UserFactory(username="mina"))
+def test_status_changed_by_a_reimport_is_recorded_with_its_user(curator, editor):
+    import_text(jsonl(row("OKEx")), user=curator)
     import_text(jsonl(row("OKEx", **PUBLISHED)), user=editor)
     assert list(
         StatusChange.objects.order_by("id").values_list(
             "from_status", "to_status", "user__username", "note"
         )
     ) == [
-        ("", Status.DRAFT, "mina", "import"),
+        ("", Status.DRAFT, "curator", "import"),
         (Status.DRAFT, Status.PUBLISHED, "editor", "import"),
     ]
 
