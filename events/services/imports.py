@@ -27,14 +27,15 @@ from events.models import (
     Authority,
     Event,
     Platform,
+    Redaction,
     Source,
-    StatusChange,
     history_reason,
     normalise_alias,
 )
 from events.services.gazetteer import Gazetteer
 from events.services.history_sync import events_history_recorded
 from events.services.record_hooks import events_written
+from events.services.status import StatusMove, status_user_may, statuses_record
 
 # Namespace of the ids derived from natural keys; never change it.
 NATURAL_KEY_NAMESPACE = uuid.UUID("5b0c3f4e-2d7a-4f61-9a53-6f1d1c1b7e10")
@@ -207,10 +208,41 @@ class _Importer:
         except ValidationError as exc:
             raise RowError(_validation_message(exc)) from exc
 
+    def _movable(
+        self, batch: list[_Prepared], existing: dict[uuid.UUID, Event]
+    ) -> list[_Prepared]:
+        """The rows whose status change the user may make (the one rule of
+        events.services.status); the others fail with their line number."""
+        redacted = set(
+            Redaction.objects.filter(
+                event_public_id__in=[p.public_id for p in batch]
+            ).values_list("event_public_id", flat=True)
+        )
+        kept = []
+        for prepared in batch:
+            current = existing.get(prepared.public_id)
+            before = current.status if current is not None else ""
+            after = prepared.event.status
+            if before != after and not status_user_may(self.user, before, after):
+                self.report.add_error(
+                    prepared.row.line,
+                    f"you may not import this event as {after}: "
+                    f"it is {before or 'new'}",
+                )
+            elif after == Status.PUBLISHED and prepared.public_id in redacted:
+                self.report.add_error(
+                    prepared.row.line,
+                    "this event was taken down and cannot be published again",
+                )
+            else:
+                kept.append(prepared)
+        return kept
+
     def store(self, batch: list[_Prepared]) -> None:
         existing = Event.objects.in_bulk(
             [p.public_id for p in batch], field_name="public_id"
         )
+        batch = self._movable(batch, existing)
         to_create: list[Event] = []
         to_update: list[Event] = []
         changes: list[tuple[Event, str, str]] = []
@@ -265,15 +297,10 @@ class _Importer:
         )
         if source_only:
             Event.objects.filter(pk__in=source_only).update(updated_at=self.now)
-        StatusChange.objects.bulk_create(
-            StatusChange(
-                event_id=by_event.pk,
-                from_status=old,
-                to_status=new,
-                user=self.user,
-                note=reason,
-            )
-            for by_event, old, new in changes
+        statuses_record(
+            moves=[StatusMove(event, old, new) for event, old, new in changes],
+            user=self.user,
+            note=reason,
         )
         updated_ids = {e.pk for e in to_update} | sources_changed
         created_ids = {e.pk for e in to_create}

@@ -2,6 +2,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management.base import CommandError
 from django.db import connection
 
@@ -255,8 +256,8 @@ def test_later_row_about_the_same_event_wins():
     assert Event.objects.get().summary == "second"
 
 
-def test_command_attributes_history_to_the_user_and_file(okex_file):
-    UserFactory(username="mina")
+def test_command_attributes_history_to_the_user_and_file(okex_file, curator):
+    UserFactory(username="mina", groups=["Curators"])
     run_import(okex_file, "--user", "mina")
     record = Event.history.first()
     assert (record.history_user.username, record.history_change_reason) == (
@@ -321,3 +322,12 @@ def test_a_small_import_leaves_them_to_the_database(small_analyze_threshold):
     before = planner_rows("events_event")
     import_text(jsonl(row("A"), row("B")))
     assert planner_rows("events_event") == before != 2
+
+
+def test_a_user_who_may_not_create_events_imports_nothing(okex_file):
+    UserFactory(username="guest", groups=[])
+
+    report = import_text(jsonl(row()), user=User.objects.get(username="guest"))
+
+    assert report.errors == [(1, "you may not import this event as draft: it is new")]
+    assert not Event.objects.exists()

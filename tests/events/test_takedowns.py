@@ -109,3 +109,37 @@ def test_a_release_after_a_withdrawn_one_compares_with_the_one_before(editor, ro
     assert third.changelog["previous"] == first.number
     with pytest.raises(TransitionNotAllowed):
         release_withdraw(release=second, user=editor, reason="again")
+
+
+def test_an_import_cannot_publish_a_taken_down_event_again(editor):
+    from tests.events.import_support import import_text, jsonl, row
+
+    event = publish(target="Taken down")
+    redact(event, editor)
+
+    report = import_text(
+        jsonl(row("Taken down", id=str(event.public_id), status="published")),
+        user=editor,
+    )
+
+    event.refresh_from_db()
+    assert event.status == "draft"
+    assert report.errors == [
+        (1, "this event was taken down and cannot be published again")
+    ]
+
+
+def test_a_curators_import_cannot_unpublish_an_event(curator):
+    from tests.events.import_support import import_text, jsonl, row
+
+    event = publish(target="Shown")
+
+    report = import_text(
+        jsonl(row("Shown", id=str(event.public_id), status="draft")), user=curator
+    )
+
+    event.refresh_from_db()
+    assert event.status == "published"
+    assert report.errors == [
+        (1, "you may not import this event as draft: it is published")
+    ]
