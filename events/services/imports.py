@@ -105,9 +105,15 @@ class _Prepared:
 
 class _Importer:
     def __init__(
-        self, *, user: AbstractBaseUser | None, note: str, report: ImportReport
+        self,
+        *,
+        user: AbstractBaseUser | None,
+        note: str,
+        report: ImportReport,
+        fail: Callable[[int, str], None],
     ):
         self.user = user
+        self.fail = fail  # reports a bad row (the report and the caller)
         # Only an editor's import may put an event before the public: the
         # same permission the workflow's publish asks for.
         self.may_publish = bool(
@@ -224,13 +230,13 @@ class _Importer:
             before = current.status if current is not None else ""
             after = prepared.event.status
             if before != after and not status_user_may(self.user, before, after):
-                self.report.add_error(
+                self.fail(
                     prepared.row.line,
                     f"you may not import this event as {after}: "
                     f"it is {before or 'new'}",
                 )
             elif after == Status.PUBLISHED and prepared.public_id in redacted:
-                self.report.add_error(
+                self.fail(
                     prepared.row.line,
                     "this event was taken down and cannot be published again",
                 )
@@ -375,7 +381,7 @@ def events_import(
             on_error(line, message)
 
     def run() -> None:
-        importer = _Importer(user=user, note=note, report=report)
+        importer = _Importer(user=user, note=note, report=report, fail=fail)
         batch: list[_Prepared] = []
         seen: set[uuid.UUID] = set()
 

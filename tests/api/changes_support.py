@@ -25,9 +25,11 @@ def api_create(client: Any, **changes: Any) -> str:
 
 
 def api_transition(client: Any, public_id: str, name: str, reason: str = "") -> None:
+    """A transition made as a client that read the event first (If-Match)."""
     body = {"reason": reason} if reason else {}
+    read = client.get(f"/api/v1/events/{public_id}/")
     url = f"/api/v1/events/{public_id}/{name}/"
-    response = client.post(url, body, format="json")
+    response = client.post(url, body, format="json", HTTP_IF_MATCH=read["ETag"])
     assert response.status_code == 200, response.content
 
 

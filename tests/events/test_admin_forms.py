@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from events.admin.forms import precision_conflict
 from events.choices import DatePrecision, Status
@@ -257,7 +258,8 @@ def test_editor_may_correct_a_published_event(client, editor, published):
 def test_curator_cannot_delete_events(client, curator, draft):
     client.force_login(curator)
 
-    response = client.post(change_url(draft) + "delete/", {"post": "yes"})
+    url = reverse("admin:events_event_delete", args=[draft.pk])
+    response = client.post(url, {"post": "yes"})
 
     assert response.status_code == 403
     assert Event.objects.filter(pk=draft.pk).exists()

@@ -143,3 +143,19 @@ def test_a_curators_import_cannot_unpublish_an_event(curator):
     assert report.errors == [
         (1, "you may not import this event as draft: it is published")
     ]
+
+
+def test_the_import_command_names_the_refused_line(editor, tmp_path, capsys):
+    from tests.events.import_support import jsonl, row, run_import
+
+    event = publish(target="Taken down")
+    redact(event, editor)
+    path = tmp_path / "again.jsonl"
+    line = row("Taken down", id=str(event.public_id), status="published")
+    path.write_text(jsonl(row("Other"), line))
+
+    code, out = run_import(path, "--user", editor.username)
+
+    printed = out + capsys.readouterr().err
+    assert code == 1
+    assert "line 2: this event was taken down" in printed
