@@ -194,6 +194,10 @@ class ReleaseAdmin(admin.ModelAdmin):
         context.update(form=form, **page)
         return TemplateResponse(request, FORM_PAGE, context)
 
+    def _to_release(self, release: Release) -> HttpResponseRedirect:
+        change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return HttpResponseRedirect(reverse(change, args=[release.pk]))
+
     def withdraw_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Withdraw a ready release, with the reason the public will read."""
         if not request.user.has_perm(WITHDRAW_PERMISSION):
@@ -213,8 +217,7 @@ class ReleaseAdmin(admin.ModelAdmin):
                     f"Release {release.number} was withdrawn.",
                     messages.SUCCESS,
                 )
-            change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
-            return HttpResponseRedirect(reverse(change, args=[release.pk]))
+            return self._to_release(release)
         return self._form_page(
             request,
             form,
@@ -237,8 +240,7 @@ class ReleaseAdmin(admin.ModelAdmin):
                 f"Release {release.number} is being built; its state shows here.",
                 messages.SUCCESS,
             )
-            change = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
-            return HttpResponseRedirect(reverse(change, args=[release.pk]))
+            return self._to_release(release)
         return self._form_page(
             request,
             form,
