@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -30,8 +29,12 @@ from events.exceptions import NotPermitted
 from events.languages import text_direction
 from events.models import Event, Source, StatusChange
 from events.services import event_can_edit
-from events.services.editing import event_create_from_form, event_save_from_form
-from events.services.record_hooks import events_deleted, events_written
+from events.services.editing import (
+    event_create_from_form,
+    event_save_from_form,
+    events_delete,
+)
+from events.services.record_hooks import events_written
 from events.services.workflow import Transition, user_may
 
 
@@ -211,20 +214,12 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
         events_written(event_ids=[form.instance.pk])
 
     # Deleting (superusers) takes published events out of the record: the
-    # change feed must say so, in the same transaction.
+    # service logs it in the change feed, in the same transaction.
     def delete_model(self, request: HttpRequest, obj: Event) -> None:
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            events_deleted(public_ids=[obj.public_id], notice_ids=[obj.notice_id])
+        events_delete(events=[obj], user=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        with transaction.atomic():
-            gone = list(queryset.values_list("public_id", "notice_id"))
-            super().delete_queryset(request, queryset)
-            events_deleted(
-                public_ids=[public_id for public_id, _ in gone],
-                notice_ids=[notice_id for _, notice_id in gone],
-            )
+        events_delete(events=list(queryset), user=request.user)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not self.has_change_permission(request, obj):

@@ -7,7 +7,7 @@ that); a new event is a draft with a StatusChange '' → draft by its author.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from django.db import transaction
 from events.choices import Status
 from events.exceptions import NotPermitted
 from events.models import EDITABLE_EVENT_FIELDS, Event, Source
-from events.services.record_hooks import events_written
+from events.services.record_hooks import events_deleted, events_written
 from events.services.status import StatusMove, status_check, statuses_record
 from events.services.workflow import User, event_can_edit, event_check_version
 
@@ -163,3 +163,21 @@ def event_update(
         _replace_sources(locked, rows, user=user)
     events_written(event_ids=[locked.pk])
     return locked
+
+
+@transaction.atomic
+def events_delete(*, events: Iterable[Event], user: User) -> int:
+    """Delete events for good (superusers: curators and editors hold no
+    delete permission; unpublishing or a takedown is the editors' way). The
+    change feed says the public ones left and their notices' sightings are
+    counted again. Returns how many were deleted."""
+    if not (user.is_active and user.has_perm("events.delete_event")):
+        raise NotPermitted("you may not delete events")
+    doomed = Event.objects.filter(pk__in=[event.pk for event in events])
+    gone = list(doomed.values_list("public_id", "notice_id"))
+    doomed.delete()
+    events_deleted(
+        public_ids=[public_id for public_id, _ in gone],
+        notice_ids=[notice_id for _, notice_id in gone],
+    )
+    return len(gone)

@@ -28,6 +28,7 @@ from events.services.notices import (
     events_match_notices,
     notice_wording_record,
     notices_refresh_seen,
+    registry_check_may,
 )
 from events.services.record_hooks import events_written
 from events.services.workflow import User, event_can_edit
@@ -136,7 +137,8 @@ def event_notice_rematch(*, event: Event, user: User) -> Event:
 def notices_delete(*, notices: Iterable[Notice], user: User | None) -> int:
     """Delete notices. Their events lose the link (curators' decisions about
     them too) and are matched again against what remains. Returns how many
-    were deleted."""
+    were deleted. Raises NotPermitted for a user who may not."""
+    registry_check_may(user, "delete_notice")
     doomed = list(notices)
     ids = [notice.pk for notice in doomed]
     linked = Event.objects.filter(notice_id__in=ids)

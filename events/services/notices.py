@@ -18,6 +18,7 @@ from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from events.choices import NoticeMatch, Status
+from events.exceptions import NotPermitted
 from events.models import Event, Notice, NoticeVariant
 from events.services.notice_matching import current_matcher, normalise
 
@@ -138,18 +139,29 @@ def notice_wording_record(*, notice: Notice, event: Event, user: User | None) ->
             language=event.notice_language,
             event=event,
         )
-        notice_variant_save(variant=variant, user=user)
+        _variant_write(variant, user)
     elif _hidden(known) and event.status == Status.PUBLISHED:
         known.event = event
-        notice_variant_save(variant=known, user=user)
+        _variant_write(known, user)
 
 
 def _hidden(variant: NoticeVariant) -> bool:
     return variant.event is not None and variant.event.status != Status.PUBLISHED
 
 
+def registry_check_may(user: User | None, codename: str) -> None:
+    """The registry is public: only users holding the model permission (the
+    editors, migration 0017) change it; no user means seeding or matching."""
+    if user is not None and not (
+        user.is_active and user.has_perm(f"events.{codename}")
+    ):
+        raise NotPermitted("only editors change the notice registry")
+
+
 def notice_save(*, notice: Notice, user: User | None) -> Notice:
-    """Create or change a notice; its fingerprint follows its canonical text."""
+    """Create or change a notice; its fingerprint follows its canonical text.
+    Raises NotPermitted for a user who may not."""
+    registry_check_may(user, "change_notice" if notice.pk else "add_notice")
     notice.fingerprint = normalise(notice.canonical_text)
     notice.full_clean()
     notice._history_user = user  # type: ignore[attr-defined]
@@ -158,7 +170,16 @@ def notice_save(*, notice: Notice, user: User | None) -> Notice:
 
 
 def notice_variant_save(*, variant: NoticeVariant, user: User | None) -> NoticeVariant:
-    """Create or change a variant; its fingerprint follows its text."""
+    """Create or change a curated variant (an editor's); raises NotPermitted
+    for a user who may not."""
+    registry_check_may(
+        user, "change_noticevariant" if variant.pk else "add_noticevariant"
+    )
+    return _variant_write(variant, user)
+
+
+def _variant_write(variant: NoticeVariant, user: User | None) -> NoticeVariant:
+    """Save a variant; its fingerprint follows its text."""
     variant.fingerprint = normalise(variant.text)
     variant.full_clean()
     variant._history_user = user  # type: ignore[attr-defined]
@@ -167,5 +188,6 @@ def notice_variant_save(*, variant: NoticeVariant, user: User | None) -> NoticeV
 
 
 def notice_variant_delete(*, variant: NoticeVariant, user: User | None) -> None:
+    registry_check_may(user, "delete_noticevariant")
     variant._history_user = user  # type: ignore[attr-defined]
     variant.delete()

@@ -293,3 +293,28 @@ def test_curators_read_the_registry_but_do_not_change_it(client, curator, notice
     assert add.status_code == 403
     assert changed.status_code == 403
     assert notice.title != "Changed by a curator"
+
+
+def test_the_registry_services_refuse_a_curator(curator, notice):
+    from events.exceptions import NotPermitted
+    from events.models import NoticeVariant
+    from events.services.notice_curation import notices_delete
+    from events.services.notices import (
+        notice_save,
+        notice_variant_delete,
+        notice_variant_save,
+    )
+
+    notice.title = "Renamed by a curator"
+    variant = NoticeVariant(notice=notice, text="Another wording", language="en")
+
+    for attempt in (
+        lambda: notice_save(notice=notice, user=curator),
+        lambda: notice_variant_save(variant=variant, user=curator),
+        lambda: notices_delete(notices=[notice], user=curator),
+    ):
+        with pytest.raises(NotPermitted):
+            attempt()
+    saved = notice_variant_save(variant=variant, user=None)
+    with pytest.raises(NotPermitted):
+        notice_variant_delete(variant=saved, user=curator)
