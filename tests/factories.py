@@ -65,6 +65,14 @@ class EventFactory(factory.django.DjangoModelFactory):
     # Every write path links an event to its target (events.services.targets);
     # here before the save, so that the first history row has it too.
     target_ref = factory.LazyAttribute(_target_of)
+    # As events.services.targets sets it: the pseudonym of a masked target.
+    masked_as = factory.LazyAttribute(
+        lambda event: (
+            event.target_ref.pseudonym
+            if event.target_ref is not None and event.target_ref.masked
+            else ""
+        )
+    )
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -23,11 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from events.admin.gazetteer import ReferencePolicyMixin
 from events.admin.history import HistoryAdmin
 from events.admin.inlines import ReadOnlyInline
-from events.exceptions import NotPermitted
+from events.exceptions import NotPermitted, TrackerError
 from events.models import Event, Target
+from events.services.masking import target_mask, target_unmask
 from events.services.target_merges import targets_merge
 
 MERGE_TEMPLATE = "admin/events/target/merge.html"
+MASK_TEMPLATE = "admin/events/target/mask.html"
 
 
 class MergedFilter(admin.SimpleListFilter):
@@ -41,6 +43,97 @@ class MergedFilter(admin.SimpleListFilter):
         if self.value() in ("yes", "no"):
             return queryset.filter(merged_into__isnull=self.value() == "no")
         return queryset
+
+
+class MaskedFilter(admin.SimpleListFilter):
+    title = _("masked")
+    parameter_name = "masked"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Masked")), ("no", _("Not masked"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(masked=self.value() == "yes")
+        return queryset
+
+
+class PseudonymForm(forms.Form):
+    text = forms.CharField(
+        label=_("Pseudonym the public sees"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For example “Account A (masked)”. It must not name the person; "
+            "left empty, one is made from the target's id."
+        ),
+    )
+
+
+class UnmaskReasonForm(forms.Form):
+    text = forms.CharField(
+        label=_("Why the real name may be public again"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _mask_step(
+    modeladmin: TargetAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Target],
+    *,
+    unmask: bool,
+) -> TemplateResponse | None:
+    """The page asking for the pseudonym (or the reason), then the service
+    for each selected target."""
+    targets = list(queryset.select_related("platform"))
+    form_class = UnmaskReasonForm if unmask else PseudonymForm
+    form = form_class(request.POST if "post" in request.POST else None)
+    if form.is_valid():
+        text = form.cleaned_data["text"]
+        for target in targets:
+            try:
+                if unmask:
+                    target_unmask(target=target, user=request.user, reason=text)
+                else:
+                    target_mask(target=target, user=request.user, pseudonym=text)
+            except (TrackerError, ValidationError) as exc:
+                message = "; ".join(getattr(exc, "messages", [str(exc)]))
+                modeladmin.message_user(
+                    request, f"“{target.name}”: {message}", messages.ERROR
+                )
+            else:
+                done = _("Unmasked") if unmask else _("Masked")
+                modeladmin.message_user(
+                    request, f"{done} “{target.name}”.", messages.SUCCESS
+                )
+        return None
+    request.current_app = modeladmin.admin_site.name
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Unmask targets") if unmask else _("Mask targets"),
+        "opts": modeladmin.model._meta,
+        "targets": targets,
+        "form": form,
+        "unmask": unmask,
+        "action": "unmask_selected" if unmask else "mask_selected",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, MASK_TEMPLATE, context)
+
+
+@admin.action(permissions=["change"], description=_("Mask selected targets…"))
+def mask_selected(
+    modeladmin: TargetAdmin, request: HttpRequest, queryset: QuerySet[Target]
+) -> TemplateResponse | None:
+    return _mask_step(modeladmin, request, queryset, unmask=False)
+
+
+@admin.action(permissions=["unmask"], description=_("Unmask selected targets…"))
+def unmask_selected(
+    modeladmin: TargetAdmin, request: HttpRequest, queryset: QuerySet[Target]
+) -> TemplateResponse | None:
+    return _mask_step(modeladmin, request, queryset, unmask=True)
 
 
 class TargetEventInline(ReadOnlyInline):
@@ -134,14 +227,15 @@ class TargetAdmin(ReferencePolicyMixin, HistoryAdmin):
         "target_type",
         "key",
         "event_count",
+        "masking",
         "merged_into",
         "created_at",
     ]
     list_select_related = ["platform", "merged_into", "merged_into__platform"]
-    list_filter = ["target_type", MergedFilter, "platform"]
+    list_filter = ["target_type", MaskedFilter, MergedFilter, "platform"]
     search_fields = ["name", "key"]
     ordering = ["name", "id"]
-    actions = [merge_selected]
+    actions = [merge_selected, mask_selected, unmask_selected]
     inlines = [TargetEventInline]
     fields = [
         "name",
@@ -149,10 +243,18 @@ class TargetAdmin(ReferencePolicyMixin, HistoryAdmin):
         "platform",
         "target_type",
         "key",
+        "masking",
         "merged_into",
         "created_at",
     ]
-    readonly_fields = ["platform", "target_type", "key", "merged_into", "created_at"]
+    readonly_fields = [
+        "platform",
+        "target_type",
+        "key",
+        "masking",
+        "merged_into",
+        "created_at",
+    ]
     view_on_site = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Target]:
@@ -161,6 +263,15 @@ class TargetAdmin(ReferencePolicyMixin, HistoryAdmin):
     @admin.display(description=_("events"), ordering="event_count")
     def event_count(self, target: Target) -> int:
         return target.event_count  # type: ignore[attr-defined]
+
+    @admin.display(description=_("masked"), ordering="masked")
+    def masking(self, target: Target) -> str:
+        """“Masked as …” or a dash: the admin shows the real name beside."""
+        return f"Masked as “{target.pseudonym}”" if target.masked else "—"
+
+    def has_unmask_permission(self, request: HttpRequest) -> bool:
+        # Unmasking makes more public: an editor's decision.
+        return request.user.has_perm("events.publish_event")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Targets come from events; a curator fixes them, never invents one.

@@ -224,6 +224,10 @@ class Event(models.Model):
         related_name="absorbed",
         help_text=_("Set when this event was merged into another; its id redirects."),
     )
+    # Derived from the target (events.services.masking, events.services.targets):
+    # its pseudonym when it is masked, "" otherwise. Every public read shows
+    # the event through events.masking when it is set.
+    masked_as = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     # updated_at is kept in the history so that `?as_of=` reproduces a record
     # (and an export) exactly as it was served.
@@ -256,6 +260,13 @@ class Event(models.Model):
                 fields=["target", "-date", "-id"],
                 condition=Q(status="published"),
                 name="event_published_target",
+            ),
+            # Search (q) on masked events matches their pseudonym only: a small
+            # index of the masked ones (events/selectors/search.py).
+            models.Index(
+                fields=["masked_as"],
+                condition=~Q(masked_as=""),
+                name="event_masked_as",
             ),
             # Text search (q) has trigram GIN indexes on PostgreSQL only, made
             # by migration 0008 (see events/selectors/search.py).

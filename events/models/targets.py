@@ -37,6 +37,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -46,6 +47,7 @@ from events.choices import TargetType
 from events.models.record import Platform
 
 KEY_LENGTH = 500
+PSEUDONYM_LENGTH = 100
 # Kept at either end of a name: a handle's '@' and a hashtag's '#'.
 _KEPT_MARKS = frozenset("@#")
 _HOST = re.compile(r"^[^\s/@]+\.[^\s/@.]{2,}\.?$")
@@ -141,6 +143,12 @@ class Target(models.Model):
         related_name="absorbed",
         help_text=_("Set when a curator merged this target into another."),
     )
+    # A person at risk: the public sees the pseudonym, never the name or URL
+    # (events.services.masking sets both, with each event's masked_as).
+    masked = models.BooleanField(default=False, editable=False)
+    pseudonym = models.CharField(
+        max_length=PSEUDONYM_LENGTH, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -149,7 +157,11 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "target_type", "key"], name="target_natural_key"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(masked=False) | ~Q(pseudonym=""),
+                name="target_masked_has_pseudonym",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,3 +169,8 @@ class Target(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:target", args=[self.pk])
+
+    @property
+    def public_name(self) -> str:
+        """What the public sees of the name: the pseudonym when masked."""
+        return self.pseudonym if self.masked else self.name

@@ -65,12 +65,14 @@ def _move_events(
     target (clients syncing by updated_at must fetch it again)."""
     moved = list(Event.objects.filter(target_ref__in=absorbed_ids))
     now = timezone.now()
+    # They take the survivor's mask (_check_merge keeps a masked one masked).
+    masked_as = head.pseudonym if head.masked else ""
     for event in moved:
-        event.target_ref, event.updated_at = head, now
+        event.target_ref, event.updated_at, event.masked_as = head, now, masked_as
     bulk_update_with_history(
         moved,
         Event,
-        ["target_ref", "updated_at"],
+        ["target_ref", "updated_at", "masked_as"],
         batch_size=500,
         default_user=user,
         default_change_reason=f"moved to target {head.pk} by a merge",
@@ -93,6 +95,11 @@ def _check_merge(head: Target, absorbed: list[Target]) -> None:
             )
         if target.merged_into_id is not None:
             raise ValidationError(f"“{target.name}” is already merged.")
+        if target.masked and not head.masked:
+            # Its events would show the real name: the person stays masked.
+            raise ValidationError(
+                f"“{target.name}” is masked: mask “{head.name}” before merging into it."
+            )
 
 
 def _save_with_reason(target: Target, user: AbstractBaseUser, reason: str) -> None:

@@ -12,6 +12,10 @@ events.services.record_hooks.events_written). The rule it applies:
   it is on. So re-saving an event whose target text did not change (in a way
   the key sees) never undoes a curator's merge; editing the text to another
   key moves the event to that key's target.
+- An event carries the pseudonym of its target when that target is masked
+  (`masked_as`, see events.masking), so that a new draft about a masked person
+  (from a feed, an import) is masked from its first write, and an event moved
+  to another target takes that target's mask or none.
 
 A target left without events stays (its id may be cited) but no public page
 or list shows a target without a published event.
@@ -30,6 +34,9 @@ from events.models.targets import target_key, target_name
 
 # (platform id, target type, key): the natural key of a target.
 NaturalKey = tuple[int, str, str]
+# A live target: its id and its events' `masked_as` (None where the model has
+# no masks: the historical models of older migrations).
+Resolved = tuple[int, str | None]
 # Ids per statement: bounds the size of the SQL whatever a caller passes.
 CHUNK = 1000
 
@@ -54,7 +61,7 @@ def target_for(
     }
     natural = (platform.pk, target_type, target_key(**fields))
     names = {natural: target_name(**fields, platform=platform.name)}
-    return _resolve(Target, names)[natural]
+    return _resolve(Target, names)[natural][0]
 
 
 def assign_targets(
@@ -74,30 +81,45 @@ def assign_targets(
 def _assign_chunk(
     event_model: type[models.Model], target_model: type[models.Model], ids: list[int]
 ) -> int:
+    masks = _has_masks(target_model)
     rows = event_model._default_manager.filter(pk__in=ids).values_list(
         "pk", "platform_id", "platform__name", "target_type", "target", "target_url",
-        "country", "target_ref_id",
+        "country", "target_ref_id", *(["masked_as"] if masks else []),
     )  # fmt: skip
-    wanted: dict[int, tuple[NaturalKey, int | None]] = {}
+    wanted: dict[int, tuple[NaturalKey, int | None, str | None]] = {}
     names: dict[NaturalKey, str] = {}
-    for pk, platform_id, platform, kind, text, url, country, current in rows:
+    for pk, platform_id, platform, kind, text, url, country, current, *mask in rows:
         fields = {"target_type": kind, "target": text, "target_url": url}
         natural = (platform_id, kind, target_key(**fields, country=country))
-        wanted[pk] = (natural, current)
+        wanted[pk] = (natural, current, mask[0] if mask else None)
         if natural not in names:
             names[natural] = target_name(**fields, country=country, platform=platform)
     resolved = _resolve(target_model, names)
     moves: dict[int, list[int]] = defaultdict(list)
-    for pk, (natural, current) in wanted.items():
-        if resolved[natural] != current:
-            moves[resolved[natural]].append(pk)
+    remasks: dict[str, list[int]] = defaultdict(list)
+    for pk, (natural, current, mask) in wanted.items():
+        target_id, target_mask = resolved[natural]
+        if target_id != current:
+            moves[target_id].append(pk)
+        if target_mask is not None and target_mask != mask:
+            remasks[target_mask].append(pk)
     _move(event_model, moves)
+    for masked_as, pks in remasks.items():
+        # Rare (a new event of a masked target, a move across a mask): one
+        # UPDATE per pseudonym. Not a change the event's history records
+        # apart: events_written's catch-up writes it (history_sync).
+        event_model._default_manager.filter(pk__in=pks).update(masked_as=masked_as)
     return sum(len(pks) for pks in moves.values())
+
+
+def _has_masks(target_model: type[models.Model]) -> bool:
+    """Whether this (possibly historical) model has the masking fields."""
+    return any(field.name == "masked" for field in target_model._meta.get_fields())
 
 
 def _resolve(
     target_model: type[models.Model], names: dict[NaturalKey, str]
-) -> dict[NaturalKey, int]:
+) -> dict[NaturalKey, Resolved]:
     """The id of the live target for each natural key, creating the missing
     ones with the names given. Concurrent writers may create the same target:
     the unique constraint keeps one, and the re-read finds it."""
@@ -122,24 +144,35 @@ def _resolve(
 
 def _existing(
     target_model: type[models.Model], naturals: Collection[NaturalKey]
-) -> dict[NaturalKey, int]:
+) -> dict[NaturalKey, Resolved]:
     """One query: keys grouped by (platform, type), so that each group is an
-    index range of the natural-key constraint's index."""
+    index range of the natural-key constraint's index. A merged target
+    answers with its survivor's id and mask."""
     groups: dict[tuple[int, str], list[str]] = defaultdict(list)
     for platform_id, kind, key in naturals:
         groups[(platform_id, kind)].append(key)
     condition = Q()
     for (platform_id, kind), keys in groups.items():
         condition |= Q(platform_id=platform_id, target_type=kind, key__in=keys)
+    mask_columns = (
+        ("masked", "pseudonym", "merged_into__masked", "merged_into__pseudonym")
+        if _has_masks(target_model)
+        else ()
+    )
     rows = target_model._default_manager.filter(condition).values_list(
-        "platform_id", "target_type", "key", "pk", "merged_into_id"
+        "platform_id", "target_type", "key", "pk", "merged_into_id", *mask_columns
     )
     wanted = set(naturals)
-    return {
-        (platform_id, kind, key): survivor or pk
-        for platform_id, kind, key, pk, survivor in rows
-        if (platform_id, kind, key) in wanted
-    }
+    found: dict[NaturalKey, Resolved] = {}
+    for platform_id, kind, key, pk, survivor, *mask in rows:
+        if (platform_id, kind, key) not in wanted:
+            continue
+        mask_of = None
+        if mask:
+            masked, pseudonym = mask[2:] if survivor else mask[:2]
+            mask_of = pseudonym if masked else ""
+        found[(platform_id, kind, key)] = (survivor or pk, mask_of)
+    return found
 
 
 def _move(event_model: type[models.Model], moves: dict[int, list[int]]) -> None:
