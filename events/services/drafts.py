@@ -27,6 +27,7 @@ from events.models import (
     history_reason,
     normalise_alias,
 )
+from events.services.derive import event_derive
 from events.services.gazetteer import Gazetteer
 from events.services.record_hooks import events_written
 from events.services.status import StatusMove, statuses_record
@@ -195,6 +196,7 @@ def item_to_event(
     # simple-history's reason column holds 100 characters; feed names 200.
     reason = history_reason(f"draft from feed {feed.name}")
     event._change_reason = reason  # type: ignore[attr-defined]
+    event_derive(event)
     event.save()
     _add_source(event, item, feed)
     statuses_record(

@@ -16,6 +16,7 @@ from django.db import transaction
 from events.choices import Status
 from events.exceptions import NotPermitted
 from events.models import EDITABLE_EVENT_FIELDS, Event, Source
+from events.services.derive import event_derive
 from events.services.record_hooks import events_deleted, events_written
 from events.services.status import StatusMove, status_check, statuses_record
 from events.services.workflow import User, event_can_edit, event_check_version
@@ -58,6 +59,7 @@ def _check_sources(sources: Sequence[Mapping[str, Any]]) -> list[Source]:
 
 def _save(event: Event, *, user: User, reason: str) -> None:
     event.full_clean(validate_unique=False)
+    event_derive(event)
     event._history_user = user  # type: ignore[attr-defined]
     event._change_reason = reason  # type: ignore[attr-defined]
     event.save()
@@ -108,6 +110,7 @@ def event_save_from_form(*, event: Event, user: User) -> Event:
     for field in Event._meta.concrete_fields:
         if field.attname not in _FORM_ATTNAMES:
             setattr(event, field.attname, getattr(locked, field.attname))
+    event_derive(event)
     event._history_user = user  # type: ignore[attr-defined]
     event.save()
     return event

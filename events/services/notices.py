@@ -77,6 +77,20 @@ def events_match_notices(*, event_ids: Collection[int]) -> set[int]:
     return {pk for pks in outcomes.values() for pk in pks}
 
 
+def notice_match_for(event: Event) -> tuple[int | None, str, float | None] | None:
+    """The (notice id, how, score) an event's notice text gets from the
+    registry as it is now, by the rule of events_match_notices; None when a
+    curator decided about it or there is no registry to match against."""
+    matcher = current_matcher()
+    if not matcher or event.notice_match in DECIDED:
+        return None
+    text = event.notice_text or ""
+    found = matcher.match(event.platform_id, text) if text.strip() else None
+    if found is None:
+        return (None, NoticeMatch.NONE, None)
+    return (found.notice_id, NoticeMatch.AUTO, found.score)
+
+
 def _write(outcomes: dict[tuple, list[int]], stamps: dict[int, dt.datetime]) -> None:
     """One UPDATE per outcome (a batch of an import repeats a few notices);
     past MAX_OUTCOMES, one bulk update of them all (every text different)."""

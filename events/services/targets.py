@@ -64,6 +64,21 @@ def target_for(
     return _resolve(Target, names)[natural][0]
 
 
+def event_target(event: Event) -> Resolved:
+    """The live target of an unsaved (or edited) event and the mask its
+    events carry, created if new: events.services.derive computes it before
+    the event's save, by the rule events_assign_targets applies after."""
+    fields = {
+        "target_type": event.target_type,
+        "target": event.target,
+        "target_url": event.target_url,
+        "country": str(event.country),
+    }
+    natural = (event.platform_id, event.target_type, target_key(**fields))
+    names = {natural: target_name(**fields, platform=event.platform.name)}
+    return _resolve(Target, names)[natural]
+
+
 def assign_targets(
     event_model: type[models.Model],
     target_model: type[models.Model],
