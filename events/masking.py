@@ -40,22 +40,31 @@ def real_names(names: Iterable[str | None]) -> tuple[str, ...]:
 
 
 def names_pattern(names: tuple[str, ...]) -> str:
-    """A regular expression matching any of `names` (real_names), with runs of
-    white space matching any white space; valid in Python and in PostgreSQL's
-    regular expressions (only non-alphanumeric characters are escaped)."""
-    parts = []
-    for name in names:
-        words = (re.sub(r"([^\w\s])", r"\\\1", word) for word in name.split(" "))
-        parts.append(r"\s+".join(words))
-    return "|".join(parts)
+    """A regular expression matching any of `names` (real_names) whatever
+    their case, with runs of white space matching any white space. Case is
+    spelled out ("[Ii][Vv]…") rather than left to a flag, so that Python and
+    PostgreSQL (whose case-insensitive matching depends on the database's
+    locale) match exactly the same text: the CSV export written by
+    PostgreSQL is byte for byte the API's."""
+    return "|".join(
+        r"\s+".join("".join(_any_case(char) for char in word) for word in name.split())
+        for name in names
+    )
+
+
+def _any_case(char: str) -> str:
+    if not char.isalnum() and char != "_":
+        return "\\" + char  # outside a class, escaped is literal in both
+    variants = {char, char.lower(), char.upper(), char.casefold()}
+    single = sorted(variant for variant in variants if len(variant) == 1)
+    return single[0] if len(single) == 1 else "[" + "".join(single) + "]"
 
 
 def mask_text(text: str, names: tuple[str, ...], pseudonym: str) -> str:
-    """`text` with every occurrence of `names`, ignoring case, replaced."""
+    """`text` with every occurrence of `names`, in any case, replaced."""
     if not text or not names:
         return text
-    pattern = re.compile(names_pattern(names), re.IGNORECASE)
-    return pattern.sub(lambda _match: pseudonym, text)
+    return re.compile(names_pattern(names)).sub(lambda _match: pseudonym, text)
 
 
 def mask_source(source: dict[str, Any]) -> dict[str, Any]:

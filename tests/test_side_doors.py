@@ -10,15 +10,17 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from events.choices import RedactionGround, Status
+from events.choices import RedactionGround, Status, TargetType
 from events.exceptions import NotPermitted, Redacted, StaleVersion
 from events.models import EventChange, NoticeVariant
 from events.services import event_publish, event_reject, event_unpublish, event_update
+from events.services.masking import target_mask
 from events.services.merges import events_merge
 from events.services.notice_curation import event_notice_confirm
 from events.services.redactions import event_redact
 from events.services.releases import release_withdraw
 from events.services.target_merges import targets_merge
+from tests.api.conftest import token_client
 from tests.events.admin_support import change_url, form_data
 from tests.events.notice_support import make_notice
 from tests.events.release_support import built
@@ -173,3 +175,42 @@ def test_a_takedown_removes_an_event_from_every_moment_and_release(
     later = built(editor)
     assert later.event_count == 0
     assert leaks(client, secrets, public_surface(secrets=secrets)) == []
+
+
+def test_a_masked_target_is_never_named_in_public(
+    client, curator, editor, releases_root
+):
+    """A curator masks a person's account: every public surface, every past
+    moment and the release cut after show the pseudonym only; a curator's
+    token still reads the real values."""
+    platform = PlatformFactory()
+    fields = {
+        "platform": platform,
+        "target_type": TargetType.ACCOUNT,
+        "target_url": "https://t.example/secretperson_ivanova",
+        "summary": "The channel of SECRETPERSON Ivanova was blocked.",
+        "notice_text": "The account @secretperson ivanova is withheld.",
+    }
+    events = []
+    for text in ("Secretperson Ivanova", "@secretperson ivanova"):
+        event = EventFactory(target=text, **fields)
+        SourceFactory(
+            event=event,
+            url="https://news.example.org/secretperson-ivanova-blocked",
+            title="Secretperson Ivanova's channel blocked",
+            archive_url="https://archive.example.org/secretperson",
+        )
+        events.append(event_publish(event=event, user=editor))
+    before = timezone.now()
+    secrets = ["Secretperson", "secretperson", "SECRETPERSON", "Ivanova", "ivanova"]
+    urls = public_surface(events=events, secrets=secrets, moments=[before])
+    assert leaks(client, secrets, urls) != []  # public until masked
+
+    target_mask(target=events[0].target_ref, user=curator, pseudonym="Account A")
+    built(editor)
+
+    assert leaks(client, secrets, urls) == []
+    assert leaks(client, ["Account A"], urls) != []  # the sweep reads them
+    seen = token_client(curator).get(f"/api/v1/events/{events[0].public_id}/")
+    assert seen.json()["target"] == "Secretperson Ivanova"
+    assert "secretperson-ivanova" in seen.json()["sources"][0]["url"]

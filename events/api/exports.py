@@ -28,11 +28,14 @@ CONTENT_TYPES = {
 }
 
 
-def _events(rows: QuerySet, as_of: dt.datetime | None = None) -> Iterator[ApiEvent]:
+def _events(
+    rows: QuerySet, as_of: dt.datetime | None = None, reveal: bool = False
+) -> Iterator[ApiEvent]:
     """The event rows of `rows` (selectors.asof.list_rows), with their
-    sources, a chunk at a time."""
+    sources, a chunk at a time; masked events as the public sees them unless
+    `reveal` (see events.masking)."""
     if as_of is None:
-        events = iterate_with_sources(rows, chunk_size=CHUNK_ROWS)
+        events = iterate_with_sources(rows, chunk_size=CHUNK_ROWS, reveal=reveal)
     else:
         events = iterate_as_of(rows, moment=as_of, chunk_size=CHUNK_ROWS)
     if connection.vendor != "postgresql":
@@ -60,6 +63,7 @@ def csv_stream(
     ordering: str,
     links: Links,
     as_of: dt.datetime | None = None,
+    reveal: bool = False,
 ) -> Iterator[bytes]:
     yield from _batched(csv_lines([CSV_COLUMNS]))
     if connection.vendor == "postgresql" and as_of is None:
@@ -68,9 +72,11 @@ def csv_stream(
             api_prefix=links.api_prefix,
             web_prefix=links.web_prefix,
             web_suffix=links.web_suffix,
+            reveal=reveal,
         )
         return
-    events = _events(list_rows(queryset, ordering=ordering, as_of=as_of), as_of)
+    rows = list_rows(queryset, ordering=ordering, as_of=as_of)
+    events = _events(rows, as_of, reveal)
     yield from _batched(
         csv_lines(csv_row(event_dict(event, links)) for event in events)
     )
@@ -81,8 +87,10 @@ def jsonl_stream(
     ordering: str,
     links: Links,
     as_of: dt.datetime | None = None,
+    reveal: bool = False,
 ) -> Iterator[bytes]:
-    events = _events(list_rows(queryset, ordering=ordering, as_of=as_of), as_of)
+    rows = list_rows(queryset, ordering=ordering, as_of=as_of)
+    events = _events(rows, as_of, reveal)
     yield from _batched(json_line(event_dict(event, links)) for event in events)
 
 
@@ -94,11 +102,13 @@ def export_response(
     links: Links,
     head: bool = False,
     as_of: dt.datetime | None = None,
+    reveal: bool = False,
 ) -> StreamingHttpResponse:
     """Every event of `queryset`, in `ordering`, as a streamed download;
-    `queryset` holds history rows (selectors.asof) when `as_of` is given."""
+    `queryset` holds history rows (selectors.asof) when `as_of` is given;
+    masked events as the public sees them unless `reveal`."""
     stream = {"csv": csv_stream, "jsonl": jsonl_stream}[fmt]
-    body = iter(()) if head else stream(queryset, ordering, links, as_of)
+    body = iter(()) if head else stream(queryset, ordering, links, as_of, reveal)
     response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="events.{fmt}"'
     return response

@@ -138,7 +138,8 @@ def csv_row(item: dict[str, Any]) -> list[str]:
         "authority": authority.get("slug"),
         "authority_name": authority.get("name"),
         "authority_country": authority.get("country"),
-        "source_urls": " ".join(source["url"] for source in item["sources"]),
+        # A masked event's sources have no URL (events.masking): no cell.
+        "source_urls": " ".join(s["url"] for s in item["sources"] if s["url"]),
         "sources": json.dumps(item["sources"], ensure_ascii=False),
     }
     return ["" if flat[name] is None else flat[name] for name in CSV_COLUMNS]

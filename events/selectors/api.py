@@ -33,6 +33,7 @@ from events.models import (
 )
 from events.selectors.batch import read_all
 from events.selectors.filters import SlugCheck
+from events.selectors.masking import mask_rows
 from events.selectors.page_rows import EventRowIterable, read_with
 
 # ordering parameter → a unique key, so that keyset pages never skip or repeat.
@@ -83,15 +84,37 @@ EVENT_COLUMNS = (
     "summary",
     "published_at",
     "updated_at",
+    # Not shown: the pseudonym when the event is masked (events.masking).
+    "masked_as",
 )
 SOURCE_COLUMNS = ("url", "title", "publisher", "archive_url", "published_at")
 # An event's sources as a JSON array, in the shape of the API (timestamps as
 # utc_timestamp writes them; keys in the order of SOURCE_COLUMNS). On
 # PostgreSQL each event keeps them in a column that triggers on events_source
 # maintain (migration 0015): a page reads them with its events, at no cost.
-SOURCES_JSON = '"events_event"."sources_json"'
-# Their URLs, separated by spaces (the CSV export's source_urls cell).
-SOURCE_URLS = '"events_event"."source_urls"'
+# A masked event's are built here with url, title and archive_url withheld
+# (events.masking), so that no public read takes its real sources.
+_TIMESTAMP = """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'"""
+_MASKED_SOURCE = (
+    """'{"url": "", "title": "", "publisher": ' """
+    """|| COALESCE(to_json(s.publisher)::text, 'null') """
+    """|| ', "archive_url": "", "published_at": ' """
+    """|| COALESCE('"' || to_char(s.published_at AT TIME ZONE 'UTC', """
+    f"""{_TIMESTAMP}) || '"', 'null') || '}}'"""
+)
+# Constant SQL, no values.
+SOURCES_JSON = (
+    """(CASE WHEN "events_event"."masked_as" = '' """  # noqa: S608
+    """THEN "events_event"."sources_json" ELSE (SELECT COALESCE('[' || """
+    f"string_agg({_MASKED_SOURCE}, ', ' ORDER BY s.id) || ']', '[]') "
+    """FROM "events_source" s WHERE s."event_id" = "events_event"."id") END)"""
+)
+# Their URLs, separated by spaces (the CSV export's source_urls cell); none
+# for a masked event.
+SOURCE_URLS = (
+    """(CASE WHEN "events_event"."masked_as" = '' """
+    """THEN "events_event"."source_urls" ELSE '' END)"""
+)
 
 
 def utc_timestamp(value: dt.datetime | None) -> str | None:
@@ -131,11 +154,25 @@ def event_rows(queryset: EventQuerySet) -> QuerySet:
     return rows.values_list(*EVENT_COLUMNS, named=True)
 
 
-def with_sources(rows: Sequence[Any]) -> list[ApiEvent]:
-    """The rows with their sources: read with them on PostgreSQL, in one more
-    query elsewhere."""
+def with_sources(rows: Sequence[Any], *, reveal: bool = False) -> list[ApiEvent]:
+    """The rows with their sources, as the public sees them (masked events
+    masked: events.selectors.masking); with `reveal` (curators and editors)
+    as they are. Sources are read with the rows on PostgreSQL, in one more
+    query elsewhere (and for the masked events revealed)."""
     if rows and hasattr(rows[0], "sources_json"):
-        return [ApiEvent(row, orjson.loads(row.sources_json)) for row in rows]
+        events = [ApiEvent(row, orjson.loads(row.sources_json)) for row in rows]
+        hidden = [event.row for event in events if event.row.masked_as]
+        if reveal and hidden:
+            real = _sources_of(hidden)
+            events = [ApiEvent(e.row, real.get(e.row.id, e.sources)) for e in events]
+        return events if reveal else mask_rows(events)
+    by_event = _sources_of(rows)
+    events = [ApiEvent(row, by_event[row.id]) for row in rows]
+    return events if reveal else mask_rows(events)
+
+
+def _sources_of(rows: Sequence[Any]) -> dict[int, list[dict[str, Any]]]:
+    """The real sources of each row's event, in the order given; one query."""
     by_event: dict[int, list[dict[str, Any]]] = {row.id: [] for row in rows}
     if by_event:
         sources = (
@@ -147,19 +184,22 @@ def with_sources(rows: Sequence[Any]) -> list[ApiEvent]:
             source = dict(zip(SOURCE_COLUMNS, values, strict=True))
             source["published_at"] = utc_timestamp(source["published_at"])
             by_event[event_id].append(source)
-    return [ApiEvent(row, by_event[row.id]) for row in rows]
+    return by_event
 
 
-def iterate_with_sources(rows: QuerySet, *, chunk_size: int) -> Iterator[ApiEvent]:
-    """Every row of `rows` with its sources, read in chunks from a server-side
-    cursor: memory holds one chunk, whatever the number of rows."""
+def iterate_with_sources(
+    rows: QuerySet, *, chunk_size: int, reveal: bool = False
+) -> Iterator[ApiEvent]:
+    """Every row of `rows` with its sources (see with_sources), read in
+    chunks from a server-side cursor: memory holds one chunk, whatever the
+    number of rows."""
     chunk: list[Any] = []
     for row in rows.iterator(chunk_size=chunk_size):
         chunk.append(row)
         if len(chunk) >= chunk_size:
-            yield from with_sources(chunk)
+            yield from with_sources(chunk, reveal=reveal)
             chunk = []
-    yield from with_sources(chunk)
+    yield from with_sources(chunk, reveal=reveal)
 
 
 def event_list(queryset: EventQuerySet, *, ordering: str) -> QuerySet:
@@ -180,7 +220,7 @@ def event_get(public_id: uuid.UUID, *, all_statuses: bool) -> ApiEvent:
     )
     if not rows:
         raise Event.DoesNotExist(public_id)
-    return with_sources(rows)[0]
+    return with_sources(rows, reveal=all_statuses)[0]
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from events.selectors.api import (
     with_sources,
 )
 from events.selectors.filters import EventFilters, FilterError, filter_events
+from events.selectors.masking import live_mask, mask_rows
 
 HistoricalEvent = Event.history.model
 # Platform and authority columns come from their histories; any other related
@@ -52,7 +53,11 @@ REFERENCED = frozenset(
         "authority_country",
     }
 )
-OWN_COLUMNS = tuple(name for name in EVENT_COLUMNS if name not in REFERENCED)
+# masked_as is the live event's (or its target's), not the history row's: an
+# event masked now is masked at every moment (events.masking).
+OWN_COLUMNS = tuple(
+    name for name in EVENT_COLUMNS if name not in REFERENCED and name != "masked_as"
+)
 AsOfRow = namedtuple("AsOfRow", EVENT_COLUMNS)  # type: ignore[misc]
 REFERENCE_COLUMNS: dict[type[Model], tuple[str, ...]] = {
     Platform: ("slug", "name"),
@@ -195,8 +200,10 @@ def as_of_rows(queryset: QuerySet, *, ordering: str) -> QuerySet:
     """Named rows of historical events, in the order named by `ordering`."""
     joined = {name: RELATED[name] for name in OWN_COLUMNS if name in RELATED}
     return (
-        queryset.annotate(**joined)
-        .values_list(*OWN_COLUMNS, "platform_id", "authority_id", named=True)
+        queryset.annotate(**joined, live_mask=live_mask(queryset))
+        .values_list(
+            *OWN_COLUMNS, "platform_id", "authority_id", "live_mask", named=True
+        )
         .order_by(*ORDERINGS[ordering])
     )
 
@@ -247,9 +254,10 @@ def as_of_events(rows: Sequence[Any], *, moment: dt.datetime) -> list[ApiEvent]:
             authority_slug=authority[0],
             authority_name=authority[1],
             authority_country=authority[2],
+            masked_as=row.live_mask,
         )
         events.append(ApiEvent(full, sources.get(row.id, [])))
-    return events
+    return mask_rows(events)
 
 
 def iterate_as_of(
@@ -298,9 +306,12 @@ def list_rows(
     return as_of_rows(queryset, ordering=ordering)
 
 
-def shape_rows(rows: Sequence[Any], *, as_of: dt.datetime | None) -> list[ApiEvent]:
+def shape_rows(
+    rows: Sequence[Any], *, as_of: dt.datetime | None, reveal: bool = False
+) -> list[ApiEvent]:
     """Rows of list_rows as events with their sources (and, at `as_of`, their
-    platform and authority of then)."""
+    platform and authority of then); masked events as the public sees them,
+    unless `reveal` (live rows for curators: the past record is public)."""
     if as_of is None:
-        return with_sources(rows)
+        return with_sources(rows, reveal=reveal)
     return as_of_events(rows, moment=as_of)

@@ -23,10 +23,21 @@ from collections.abc import Iterator
 
 import psycopg
 from django.db import connection
-from django.db.models import Expression, F, Func, QuerySet, TextField, Value
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat
 
+from events.masking import names_pattern, real_names
 from events.models import EventQuerySet
 from events.selectors.api import SOURCE_URLS, SOURCES_JSON
 
@@ -85,8 +96,64 @@ def _text(expression: Expression | str) -> Coalesce:
     return Coalesce(value, Value(""), output_field=TextField())
 
 
+class RegexpReplace(Func):
+    """regexp_replace(text, pattern, replacement, 'g'): every match (the
+    pattern spells out case: events.masking.names_pattern)."""
+
+    function = "regexp_replace"
+    template = "%(function)s(%(expressions)s, 'g')"
+    output_field = TextField()
+
+
+def _masked_texts(queryset: EventQuerySet) -> dict[str, Expression | str]:
+    """target, target_url, summary and notice_text as the public sees them
+    (events.masking): each masked event's texts are cleaned of its real names
+    by a pattern made here, the same as Python's; one query."""
+    rows = (
+        queryset.exclude(masked_as="")
+        .order_by()
+        .values_list("pk", "target", "target_ref__name", "target_ref__key", "masked_as")
+    )
+    cleaned: dict[str, list[When]] = {"summary": [], "notice_text": []}
+    for pk, target, name, key, pseudonym in rows:
+        pattern = names_pattern(real_names([target, name, key]))
+        if not pattern:
+            continue
+        replacement = Value(pseudonym.replace("\\", "\\\\"))
+        for field in cleaned:
+            expression = RegexpReplace(F(field), Value(pattern), replacement)
+            cleaned[field].append(When(pk=pk, then=expression))
+    masked = ~Q(masked_as="")
+    return {
+        "target": Case(
+            When(masked, then=F("masked_as")),
+            default=F("target"),
+            output_field=TextField(),
+        ),
+        "target_url": Case(
+            When(masked, then=Value("")),
+            default=F("target_url"),
+            output_field=TextField(),
+        ),
+        # An event masked since the query above shows no text rather than
+        # its real one.
+        **{
+            field: Case(
+                *whens,
+                When(masked, then=Value("")),
+                default=F(field),
+                output_field=TextField(),
+            )
+            for field, whens in cleaned.items()
+        },
+    }
+
+
 def _columns(
-    api_prefix: str, web_prefix: str, web_suffix: str
+    texts: dict[str, Expression | str],
+    api_prefix: str,
+    web_prefix: str,
+    web_suffix: str,
 ) -> list[Expression | str]:
     public_id = Cast("public_id", TextField())
     return [
@@ -96,26 +163,37 @@ def _columns(
             Value(web_prefix), public_id, Value(web_suffix), output_field=TextField()
         ),
         *(_safe(name) for name in ("status", "platform__slug", "platform__name")),
-        *(_safe(name) for name in ("target", "target_type", "target_url")),
+        *(_safe(texts.get(n, n)) for n in ("target", "target_type", "target_url")),
         *(_safe(_text(f"authority__{name}")) for name in ("slug", "name", "country")),
         *(_safe(name) for name in ("country", "action")),
         PartialDateText("date", "date_precision"),
         _safe("date_precision"),
         _text(PartialDateText("ended_on", "ended_on_precision")),
-        *(_safe(name) for name in ("notice_text", "notice_language", "summary")),
-        _safe(RawSQL(SOURCE_URLS, [], output_field=TextField())),  # noqa: S611
-        RawSQL(SOURCES_JSON, [], output_field=TextField()),  # noqa: S611
+        *(
+            _safe(texts.get(n, n))
+            for n in ("notice_text", "notice_language", "summary")
+        ),
+        _safe(texts.get("source_urls") or _raw(SOURCE_URLS)),
+        texts.get("sources_json") or _raw(SOURCES_JSON),
         _text(TimestampText("published_at")),
         TimestampText("updated_at"),
     ]
 
 
 def events_csv_copy(
-    queryset: EventQuerySet, *, api_prefix: str, web_prefix: str, web_suffix: str
+    queryset: EventQuerySet,
+    *,
+    api_prefix: str,
+    web_prefix: str,
+    web_suffix: str,
+    reveal: bool = False,
 ) -> Iterator[bytes]:
     """The CSV rows (no header) of `queryset`, in its order, every cell quoted,
-    in chunks of about CHUNK_BYTES. PostgreSQL only."""
-    statement = f"COPY ({_export_sql(queryset, api_prefix, web_prefix, web_suffix)}) "
+    in chunks of about CHUNK_BYTES; masked events as the public sees them
+    unless `reveal` (events.masking). PostgreSQL only."""
+    texts = _real_texts(queryset) if reveal else _masked_texts(queryset)
+    select = _export_sql(queryset, texts, api_prefix, web_prefix, web_suffix)
+    statement = f"COPY ({select}) "
     statement += "TO STDOUT (FORMAT csv, FORCE_QUOTE *)"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         buffer = bytearray()
@@ -128,10 +206,27 @@ def events_csv_copy(
             yield bytes(buffer)
 
 
-def _export_sql(queryset: EventQuerySet, *links: str) -> str:
+def _real_texts(queryset: EventQuerySet) -> dict[str, Expression | str]:
+    """The texts as they are, masked or not, and the real sources (for
+    curators and editors)."""
+    return {
+        "source_urls": _raw('"events_event"."source_urls"'),
+        "sources_json": _raw('"events_event"."sources_json"'),
+    }
+
+
+def _raw(sql: str) -> RawSQL:
+    # Only the constant SQL of this module and events.selectors.api.
+    return RawSQL(sql, [], output_field=TextField())  # noqa: S611
+
+
+def _export_sql(
+    queryset: EventQuerySet, texts: dict[str, Expression | str], *links: str
+) -> str:
     """The events' cells, in the order of `queryset`; parameters merged, since
     COPY takes none."""
-    cells = {f"c{index}": column for index, column in enumerate(_columns(*links))}
+    columns = _columns(texts, *links)
+    cells = {f"c{index}": column for index, column in enumerate(columns)}
     rows = queryset.prefetch_related(None).annotate(**cells).values_list(*cells)
     return _merged(rows)
 

@@ -364,5 +364,5 @@ def filter_events(
     if filters.updated_after:
         queryset = queryset.filter(updated_at__gt=filters.updated_after)
     if filters.q:
-        queryset = search_events(queryset, filters.q)
+        queryset = search_events(queryset, filters.q, public=public_only)
     return queryset

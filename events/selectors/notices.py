@@ -114,9 +114,10 @@ def _published_events() -> EventQuerySet:
 
 def public_variants() -> QuerySet[NoticeVariant]:
     """Wordings the public may read: curated ones, and those of events that
-    are published now."""
+    are published now and not masked (a masked person's wording may name
+    them: events.masking)."""
     return NoticeVariant.objects.filter(
-        Q(event__isnull=True) | Q(event__status=Status.PUBLISHED)
+        Q(event__isnull=True) | Q(event__status=Status.PUBLISHED, event__masked_as="")
     )
 
 

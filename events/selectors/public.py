@@ -18,6 +18,7 @@ from django.db.models import (
 from django_countries import countries
 
 from events.models import Authority, Event, EventQuerySet, Platform
+from events.selectors.masking import PublicEventIterable, mask_prefetched_sources
 from events.selectors.search import search_events
 
 
@@ -34,7 +35,11 @@ class EventFilters:
 
 
 def published_events() -> EventQuerySet:
-    return Event.objects.published()
+    """Published events, masked ones as the public sees them
+    (events.selectors.masking)."""
+    events = Event.objects.published()
+    events._iterable_class = PublicEventIterable
+    return events
 
 
 def filtered_events(filters: EventFilters) -> EventQuerySet:
@@ -56,7 +61,7 @@ def filtered_events(filters: EventFilters) -> EventQuerySet:
             date__lt=dt.date(filters.year + 1, 1, 1),
         )
     if filters.q:
-        queryset = search_events(queryset, filters.q)
+        queryset = search_events(queryset, filters.q, public=True)
     return queryset
 
 
@@ -97,7 +102,8 @@ def public_countries() -> list[str]:
 def public_event(public_id: uuid.UUID) -> Event:
     """A published event with everything its page shows; Event.DoesNotExist for
     an unknown id and for drafts, events in review and rejected events."""
-    return published_events().with_related().get(public_id=public_id)
+    event = published_events().with_related().get(public_id=public_id)
+    return mask_prefetched_sources(event)
 
 
 def related_events(event: Event, *, limit: int = 5) -> list[Event]:

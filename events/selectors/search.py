@@ -10,6 +10,12 @@ PostgreSQL matches with ILIKE, served by a trigram GIN index on the document
 (migration 0008; terms of one or two characters have no trigram and scan it).
 SQLite matches with Python's regular expressions, whose IGNORECASE folds every
 script (SQLite's own LIKE folds ASCII only), and scans the table.
+
+For the public (`public=True`), a masked event (events.masking) matches its
+pseudonym only, never its real texts: each term is "(document matches and
+not masked) or (masked and the pseudonym matches)". The second arm is read
+through the small index of masked events (event_masked_as), so the trigram
+index still serves the first.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from __future__ import annotations
 import re
 
 from django.db import connections
-from django.db.models import F, Func, Lookup, QuerySet, TextField, Value
+from django.db.models import F, Func, Lookup, Q, QuerySet, TextField, Value
 
 from events.models import Event
+from events.selectors.masking import live_mask
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -80,21 +87,34 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-def search_events(queryset: QuerySet[Event], q: str) -> QuerySet[Event]:
+def search_events(
+    queryset: QuerySet[Event], q: str, *, public: bool = False
+) -> QuerySet[Event]:
     """Events of `queryset` in which every term of `q` occurs (see the module
-    docstring); an empty `q` keeps them all. Raises SearchQueryError for a
-    search that search_terms() refuses (interfaces answer it with a 400)."""
+    docstring); an empty `q` keeps them all; `public`: masked events match
+    their pseudonym only. Raises SearchQueryError for a search that
+    search_terms() refuses (interfaces answer it with a 400)."""
     terms = search_terms(q.strip())
     if not terms:
         return queryset
-    if connections[queryset.db].vendor != "postgresql":
-        for term in terms:
-            queryset = queryset.alias(_search=SearchDocument()).filter(
-                _search__iregex=re.escape(term)
-            )
-        return queryset
+    mask = "masked_as"
+    if public and queryset.model is not Event:
+        # History rows (`?as_of=`): the mask of now. Live events read their
+        # own column: no annotation, so that pages keep their fast path.
+        queryset, mask = queryset.alias(_mask=live_mask(queryset)), "_mask"
+    postgresql = connections[queryset.db].vendor == "postgresql"
+    if not postgresql:
+        queryset = queryset.alias(_search=SearchDocument())
     for term in terms:
-        queryset = queryset.filter(
-            ContainsIgnoringCase(SearchDocument(), Value(_like_pattern(term)))
-        )
+        if postgresql:
+            pattern = Value(_like_pattern(term))
+            real = Q(ContainsIgnoringCase(SearchDocument(), pattern))
+            masked = Q(ContainsIgnoringCase(F(mask), pattern))
+        else:
+            real = Q(_search__iregex=re.escape(term))
+            masked = Q(**{f"{mask}__iregex": re.escape(term)})
+        if public:
+            unmasked = Q(**{mask: ""})
+            real = (real & unmasked) | (~unmasked & masked)
+        queryset = queryset.filter(real)
     return queryset

@@ -40,6 +40,7 @@ from events.dates import format_partial_date
 from events.models import Event, EventQuerySet, Platform, Target
 from events.models.targets import normalise_name
 from events.selectors.filters import MAX_VALUES, PARSERS, FilterError
+from events.selectors.masking import PublicEventIterable, mask_target
 from events.selectors.search import MAX_QUERY_LENGTH
 
 BLOCKED, RESTORED, ENDED = "blocked", "restored", "ended"
@@ -129,6 +130,8 @@ class Lifecycle:
 def public_url(target: Target, cycle: Lifecycle) -> str:
     """A curator's URL for the target, else its latest published event's:
     never one that only an unpublished event gave."""
+    if target.masked:  # a person at risk: no URL at all (events.masking)
+        return ""
     if target.url:
         return target.url
     return next((e.target_url for e in reversed(cycle.events) if e.target_url), "")
@@ -174,7 +177,11 @@ def _period(
 
 
 def published_events() -> EventQuerySet:
-    return Event.objects.published()
+    """Published events, masked ones (and their joined targets) as the public
+    sees them (events.selectors.masking)."""
+    events = Event.objects.published()
+    events._iterable_class = PublicEventIterable
+    return events
 
 
 def target_lifecycles(target_ids: Collection[int]) -> dict[int, Lifecycle]:
@@ -206,11 +213,12 @@ def public_target(pk: int) -> Target:
     merged_into_public = Exists(
         published_events().filter(target_ref=OuterRef("merged_into"))
     )
-    return (
+    target = (
         Target.objects.select_related("platform")
         .filter(has_published | (Q(merged_into__isnull=False) & merged_into_public))
         .get(pk=pk)
     )
+    return mask_target(target)
 
 
 def target_events(target: Target) -> list[Event]:
@@ -307,7 +315,8 @@ def _parse_filter(name: str, given: list[str]) -> Any:
 def filter_targets(filters: TargetFilters) -> EventQuerySet:
     """The latest events (see latest_events) of the targets matching every
     filter, newest first. `country`: the target has a published event there;
-    `q`: a substring of the target's name or of its key."""
+    `q`: a substring of the target's name or of its key (of a masked
+    target's pseudonym only)."""
     rows = latest_events()
     if filters.platforms:
         rows = rows.filter(platform__in=filters.platforms)
@@ -322,9 +331,12 @@ def filter_targets(filters: TargetFilters) -> EventQuerySet:
         blocked = blocked_now_condition()
         rows = rows.filter(blocked if filters.blocked_now else ~blocked)
     if filters.q:
+        real = Q(target_ref__name__icontains=filters.q) | Q(
+            target_ref__key__contains=normalise_name(filters.q)
+        )
         rows = rows.filter(
-            Q(target_ref__name__icontains=filters.q)
-            | Q(target_ref__key__contains=normalise_name(filters.q))
+            (real & Q(target_ref__masked=False))
+            | Q(target_ref__masked=True, target_ref__pseudonym__icontains=filters.q)
         )
     return rows.order_by("-date", "-id")
 

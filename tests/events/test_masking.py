@@ -1,19 +1,29 @@
-"""Masking a target (events.services.masking): who may, and what it writes."""
+"""Masking a target (events.services.masking): who may, what it writes, and
+the text rule both CSV writers apply (events.masking)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import RequestFactory
+from rest_framework.test import APIClient
 
+from events.api.exports import _batched, _events
+from events.api.renderers import csv_lines
+from events.api.representation import Links, csv_row, event_dict
 from events.choices import ChangeKind, Status, TargetType
 from events.exceptions import EventInvalid, NotPermitted, TransitionNotAllowed
+from events.masking import mask_text, real_names
 from events.models import Event, EventChange
+from events.selectors.api import event_list
+from events.selectors.csv_copy import events_csv_copy
 from events.services import event_create, event_update
 from events.services.masking import target_mask, target_unmask
 from events.services.record_hooks import events_written
 from events.services.target_merges import targets_merge
 from tests.events.admin_support import change_url, changelist_url
-from tests.factories import EventFactory, PlatformFactory
+from tests.factories import EventFactory, PlatformFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +206,44 @@ def test_the_unmask_action_is_offered_to_editors_only(client, curator, editor):
     client.post(changelist_url("target"), {**data, "post": "yes", "text": "safe now"})
     event.refresh_from_db()
     assert event.masked_as == ""
+
+
+# --- The public text ---------------------------------------------------------
+
+
+def test_every_case_of_every_real_name_is_replaced():
+    names = real_names(["@Иванова_99", "Secret  Person", "secret person"])
+    text = "ИВАНОВА_99 and иванова_99 met SECRET\nperson (@secret person)."
+    assert mask_text(text, names, "A") == "A and A met A (@A)."
+
+
+def test_copy_and_python_write_the_same_csv_for_a_masked_event(curator):
+    event = _published(
+        target="@Иванова_99",
+        summary="The ИВАНОВА_99 channel, and иванова_99's: blocked.",
+        notice_text="Withheld: @иванова_99",
+    )
+    SourceFactory(event=event, title="Иванова_99 blocked", publisher="Daily")
+    plain = _published(target="Shown account", platform=event.platform)
+    SourceFactory(event=plain)
+    target_mask(target=event.target_ref, user=curator, pseudonym="A \\1 & b")
+    links = Links.for_request(RequestFactory().get("/"))
+    queryset = Event.objects.published()
+    rows = event_list(queryset, ordering="-date")
+    python = b"".join(
+        _batched(csv_lines(csv_row(event_dict(e, links)) for e in _events(rows)))
+    ).decode()
+    assert "иванова" not in python.casefold()
+    assert "A \\1 & b" in python and "Daily" in python
+    served = b"".join(APIClient().get("/api/v1/events/?format=csv").streaming_content)
+    assert served.decode().endswith(python)
+    if connection.vendor == "postgresql":
+        copied = b"".join(
+            events_csv_copy(
+                queryset.order_by("-date", "-id"),
+                api_prefix=links.api_prefix,
+                web_prefix=links.web_prefix,
+                web_suffix=links.web_suffix,
+            )
+        )
+        assert copied.decode() == python

@@ -172,6 +172,7 @@ class EventListView(EventsView):
                 links=links,
                 head=request.method == "HEAD",
                 as_of=as_of,
+                reveal=everything,
             )
         assert rows is not None  # a page, not an export
         page = keyset_result(
@@ -181,7 +182,8 @@ class EventListView(EventsView):
             cursor=cursor,
         )
         results = [
-            event_dict(event, links) for event in shape_rows(page.rows, as_of=as_of)
+            event_dict(event, links)
+            for event in shape_rows(page.rows, as_of=as_of, reveal=everything)
         ]
         return ApiResponse(
             {**page_links(page, request.build_absolute_uri()), "results": results}
