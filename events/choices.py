@@ -62,6 +62,8 @@ class FeedFormat(models.TextChoices):
 class FetchOutcome(models.TextChoices):
     OK = "ok", _("fetched")
     NOT_MODIFIED = "not_modified", _("not modified")
+    # Fetched and parsed, but the document held no items at all.
+    EMPTY = "empty", _("fetched, no items")
     RETRYING = "retrying", _("failed, will retry")
     FAILED = "failed", _("failed")
 

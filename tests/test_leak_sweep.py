@@ -1,10 +1,11 @@
 """Nothing unpublished leaks: with a draft, an event in review, a rejected and
-an unpublished event present, every public URL (pages, feeds, sitemap, API
-lists, details, exports in every format, stats, counts, search, as-of, the
-change feed, notices, targets, releases, /metrics: tests/sweep_support.py) is
-swept anonymously, and no response names them, counts them or their
-platform, authority or country. tests/test_side_doors.py plays each way a
-curator could try to make something public and sweeps the same surfaces."""
+an unpublished event and an incomplete draft (no country) present, every
+public URL (pages, feeds, sitemap, API lists, details, exports in every
+format, stats, counts, search, as-of, the change feed, notices, targets,
+releases, /metrics: tests/sweep_support.py) is swept anonymously, and no
+response names them, counts them or their platform, authority or country.
+tests/test_side_doors.py plays each way a curator could try to make something
+public and sweeps the same surfaces."""
 
 from __future__ import annotations
 
@@ -45,11 +46,11 @@ def record(editor):
     )
     SourceFactory(event=public)
     hidden = {}
-    for n, (label, status) in enumerate(
-        {**NOT_PUBLISHED, "unpublished": Status.DRAFT}.items()
-    ):
+    # "incomplete": a draft made from a feed item whose country was not found.
+    kinds = {**NOT_PUBLISHED, "unpublished": Status.DRAFT, "incomplete": Status.DRAFT}
+    for n, (label, status) in enumerate(kinds.items()):
         event = EventFactory(
-            status=status if label != "unpublished" else Status.DRAFT,
+            status=status,
             target=f"Secretword{label} account",
             notice_text=f"Secretword{label} notice",
             notice_id=public.notice_id,
@@ -60,9 +61,9 @@ def record(editor):
             authority=AuthorityFactory(
                 name=f"Secretauthority{label}",
                 slug=f"secretauthority{label}",
-                country=["KP", "ER", "TM", "SY"][n],
+                country=["KP", "ER", "TM", "SY", "CU"][n],
             ),
-            country=["KP", "ER", "TM", "SY"][n],
+            country=["KP", "ER", "TM", "SY", ""][n],
         )
         SourceFactory(event=event, url=f"https://secret.example.org/{label}")
         if label == "unpublished":

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 
 from events.admin import actions
+from events.admin.completeness import IncompleteFilter
 from events.admin.filters import StatusFilter, YearFilter
 from events.admin.forms import URL_OVERRIDES, EventForm, ReasonForm
 from events.admin.history import HistoryAdmin
@@ -144,6 +145,7 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
         "authority",
         "action",
         YearFilter,
+        IncompleteFilter,
     ]
     search_fields = [
         "target",

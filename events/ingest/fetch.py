@@ -20,7 +20,7 @@ import urllib3
 from django.conf import settings
 from requests_hardened import HTTPSession
 from requests_hardened.config import Config
-from requests_hardened.ip_filter import InvalidIPAddress
+from requests_hardened.ip_filter import InvalidIPAddress, get_ip_address
 
 REDIRECTS = {301, 302, 303, 307, 308}
 # Content types that can never be a feed; anything else is sniffed by the parser.
@@ -85,6 +85,37 @@ def _session(
             user_agent_override=settings.FEED_USER_AGENT,
         )
     )
+
+
+def _refused(host: str) -> str:
+    """Why `host` is refused, and what to do about it."""
+    return (
+        f"refused: {host} is not a public address (for local development or "
+        "tests, name it in the FEED_FETCH_ALLOWED_HOSTS setting)"
+    )
+
+
+def url_refusal(url: str) -> str:
+    """Why the fetcher will refuse `url` whatever it serves (not http(s), no
+    host, a host that resolves to a non-public address), else "". The same
+    checks as fetch() makes at its first hop, without a request; a host that
+    does not resolve now is not refused (the fetch log will say)."""
+    try:
+        host = _check_url(url)
+    except FetchError as exc:
+        return str(exc)
+    allowed = {h.lower() for h in settings.FEED_FETCH_ALLOWED_HOSTS}
+    if host in allowed:
+        return ""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        get_ip_address(host.strip("[]"), port, allow_loopback=False)
+    except InvalidIPAddress:
+        return _refused(host)
+    except (OSError, ValueError, UnicodeError):
+        return ""
+    return ""
 
 
 def _check_url(url: str) -> str:
@@ -161,18 +192,14 @@ def _get(url: str, headers: dict[str, str], limits: FetchLimits) -> requests.Res
     try:
         return session.get(url, headers=headers, stream=True, allow_redirects=False)
     except InvalidIPAddress as exc:
-        raise FetchError(
-            f"refused: {host} is not a public address", transient=False
-        ) from exc
+        raise FetchError(_refused(host), transient=False) from exc
     except requests.Timeout as exc:
         raise FetchError(f"timed out fetching {host}", transient=True) from exc
     except requests.ConnectionError as exc:
         if isinstance(exc.__context__, InvalidIPAddress) or "InvalidIPAddress" in str(
             exc
         ):
-            raise FetchError(
-                f"refused: {host} is not a public address", transient=False
-            ) from exc
+            raise FetchError(_refused(host), transient=False) from exc
         raise FetchError(f"cannot connect to {host}", transient=True) from exc
     except requests.RequestException as exc:
         raise FetchError(

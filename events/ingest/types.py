@@ -12,6 +12,13 @@ class ParseError(Exception):
     The message is shown to curators in the fetch log."""
 
 
+# The refusal of an HTML document, saying what to do instead.
+WEB_PAGE = (
+    "this address is a web page, not a feed (an HTML page): give the address of "
+    "the site's RSS, Atom or JSON feed, which the page often links to"
+)
+
+
 class HostileInput(ParseError):
     """The document tries something dangerous (entity expansion, external
     entities, oversized or binary content) and was refused."""

@@ -9,8 +9,43 @@ from django_countries.fields import CountryField
 
 from events.choices import FeedFormat, FetchOutcome, ItemOutcome
 
-# A feed failing this many times in a row shows as unhealthy in the admin.
+# A feed failing this many times in a row shows as unhealthy; so does one
+# whose last fetch failed for good (refused, not found, a web page), and one
+# whose completed fetches found no items this many times in a row.
 UNHEALTHY_AFTER_FAILURES = 3
+UNHEALTHY_AFTER_EMPTY = 3
+UNHEALTHY = (
+    Q(consecutive_failures__gte=UNHEALTHY_AFTER_FAILURES)
+    | Q(last_status=FetchOutcome.FAILED)
+    | Q(consecutive_empty__gte=UNHEALTHY_AFTER_EMPTY)
+)
+
+
+class FeedQuerySet(models.QuerySet):
+    def unhealthy(self) -> FeedQuerySet:
+        return self.filter(UNHEALTHY)
+
+    def healthy(self) -> FeedQuerySet:
+        return self.exclude(UNHEALTHY)
+
+    def with_item_counts(self) -> FeedQuerySet:
+        """Each feed with how many of its items became drafts (`n_drafts`),
+        incomplete drafts still lacking a field (`n_incomplete`), sources of
+        known events (`n_attached`) and non-events (`n_not_event`): one
+        query, the items and their events joined once."""
+        drafted = Q(items__outcome=ItemOutcome.DRAFT_CREATED)
+        return self.annotate(
+            n_drafts=models.Count("items", filter=drafted),
+            n_incomplete=models.Count(
+                "items", filter=drafted & Q(items__event__country="")
+            ),
+            n_attached=models.Count(
+                "items", filter=Q(items__outcome=ItemOutcome.ATTACHED)
+            ),
+            n_not_event=models.Count(
+                "items", filter=Q(items__outcome=ItemOutcome.NOT_EVENT)
+            ),
+        )
 
 
 class Feed(models.Model):
@@ -42,12 +77,17 @@ class Feed(models.Model):
     )
     last_error = models.TextField(blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    # Completed fetches in a row whose document held no items (a 304 or a
+    # failure leaves it as it is).
+    consecutive_empty = models.PositiveIntegerField(default=0, editable=False)
     next_due_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text=_("Empty means due now."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FeedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -61,7 +101,27 @@ class Feed(models.Model):
 
     @property
     def healthy(self) -> bool:
-        return self.consecutive_failures < UNHEALTHY_AFTER_FAILURES
+        """False exactly for the feeds UNHEALTHY finds."""
+        return not self.health_problem
+
+    @property
+    def health_problem(self) -> str:
+        """Why the feed is unhealthy, in words a curator can act on; ""."""
+        if self.last_status == FetchOutcome.FAILED:
+            return (
+                f"the last fetch failed and retrying will not help: {self.last_error}"
+            )
+        if self.consecutive_failures >= UNHEALTHY_AFTER_FAILURES:
+            return (
+                f"{self.consecutive_failures} fetches in a row failed: "
+                f"{self.last_error}"
+            )
+        if self.consecutive_empty >= UNHEALTHY_AFTER_EMPTY:
+            return (
+                f"the last {self.consecutive_empty} fetches found no items: "
+                "check that the address is still the feed's"
+            )
+        return ""
 
 
 class FeedItem(models.Model):

@@ -136,6 +136,12 @@ EDITABLE_EVENT_FIELDS = (
 )
 
 
+# What a draft may lack (an incomplete draft made from a feed item) but an
+# event in review or published may not; INCOMPLETE finds the drafts lacking it.
+REQUIRED_TO_REVIEW = ("country",)
+INCOMPLETE = Q(country="")
+
+
 class Event(models.Model):
     public_id = models.UUIDField(
         default=uuid.uuid4,
@@ -166,7 +172,9 @@ class Event(models.Model):
         related_name="events",
         help_text=_("Leave empty when the ordering authority is unknown."),
     )
-    country = CountryField()
+    # Empty only on an incomplete draft (a feed item whose country was not
+    # found): it cannot be submitted or published until a curator sets it.
+    country = CountryField(blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     date = models.DateField(
         help_text=_("First day of the period when the precision is month or year.")
@@ -300,6 +308,11 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=~Q(target=""), name="event_target_not_empty"
             ),
+            models.CheckConstraint(
+                condition=~Q(country="")
+                | ~Q(status__in=[Status.IN_REVIEW, Status.PUBLISHED]),
+                name="event_reviewed_has_country",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -328,10 +341,20 @@ class Event(models.Model):
     def is_ongoing(self) -> bool:
         return self.ended_on is None
 
+    @property
+    def missing_fields(self) -> list[str]:
+        """The fields an incomplete draft still lacks (see INCOMPLETE); an
+        event lacking any is never submitted or published."""
+        return [name for name in REQUIRED_TO_REVIEW if not getattr(self, name)]
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if not (self.target or "").strip():
             errors["target"] = "The target cannot be empty."
+        if self.status in (Status.IN_REVIEW, Status.PUBLISHED) and not self.country:
+            errors["country"] = (
+                f"An event that is {self.get_status_display()} needs a country."
+            )
         if self.date and (problem := precision_error(self.date, self.date_precision)):
             errors["date"] = f"Invalid date: {problem}."
         if self.ended_on:

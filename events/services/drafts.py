@@ -30,7 +30,7 @@ from events.models import (
 from events.services.derive import event_derive
 from events.services.gazetteer import Gazetteer
 from events.services.record_hooks import events_written
-from events.services.status import StatusMove, statuses_record
+from events.services.status import StatusMove, User, statuses_record
 
 LOW = 0.3  # confidence of a value that was filled in by default, not found
 
@@ -78,9 +78,9 @@ def _build_event(
         platform_name = feed.default_platform.name
     if not platform_name:
         raise ValidationError({"platform": "no platform was found in the item"})
+    # No country found: an incomplete draft (Event.missing_fields), which a
+    # curator completes before it can be submitted.
     country = str(_value(candidate.country, "") or feed.default_country or "")
-    if not country:
-        raise ValidationError({"country": "no country was found in the item"})
     platform = gaz.platform(platform_name)
     date, precision, date_confidence = _event_date(candidate, item)
     ended = (
@@ -106,8 +106,19 @@ def _build_event(
         status=Status.DRAFT,
     )
     event.extraction = _confidences(candidate, date_confidence, item, feed)
+    if missing := event.missing_fields:
+        event.extraction["missing"] = missing
     event.full_clean(validate_unique=False, validate_constraints=False)
     return event
+
+
+def build_draft(
+    *, candidate: Candidate, item: FeedItem, feed: Feed, gazetteer: Gazetteer
+) -> Event:
+    """An unsaved draft of the candidate's fields (ValidationError when no
+    platform was found and the feed names none); its extraction lists the
+    fields it still lacks under "missing"."""
+    return _build_event(candidate, item, feed, gazetteer)
 
 
 def _confidences(
@@ -184,25 +195,50 @@ def item_to_event(
     try:
         event = _build_event(candidate, item, feed, gazetteer)
     except ValidationError as exc:
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        return Outcome(ItemOutcome.FAILED, f"cannot make a valid event: {detail}")
+        return Outcome(ItemOutcome.FAILED, f"cannot make a valid event: {_say(exc)}")
     _lock(f"{event.platform_id}|{normalise_alias(event.target)}|{event.action}")
-    duplicate = _find_duplicate(event)
+    # Without a country, "the same event" cannot be told from a block of the
+    # same target elsewhere: an incomplete draft is never merged by fields.
+    duplicate = None if event.missing_fields else _find_duplicate(event)
     if duplicate is not None:
         _add_source(duplicate, item, feed)
         return Outcome(
             ItemOutcome.ATTACHED, "same platform, target and action", duplicate
         )
+    draft_save(event=event, item=item, feed=feed, user=None, note="")
+    return Outcome(ItemOutcome.DRAFT_CREATED, incomplete_detail(event), event)
+
+
+def _say(exc: ValidationError) -> str:
+    return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+
+
+def incomplete_detail(event: Event) -> str:
+    """What an item's outcome says of an incomplete draft, else ""."""
+    if not event.missing_fields:
+        return ""
+    missing = ", ".join(event.missing_fields)
+    return f"incomplete draft: no {missing} found in the item; a curator must set it"
+
+
+def draft_save(
+    *, event: Event, item: FeedItem, feed: Feed, user: User | None, note: str
+) -> None:
+    """Save a new draft built from `item`, with the item's link as its
+    source, and record its creation (by `user`, None for ingestion) through
+    the one status recorder. Call inside a transaction."""
     # simple-history's reason column holds 100 characters; feed names 200.
-    reason = history_reason(f"draft from feed {feed.name}")
-    event._change_reason = reason  # type: ignore[attr-defined]
+    event._change_reason = history_reason(  # type: ignore[attr-defined]
+        f"draft from feed {feed.name}"
+    )
+    if user is not None:
+        event._history_user = user  # type: ignore[attr-defined]
     event_derive(event)
     event.save()
     _add_source(event, item, feed)
     statuses_record(
         moves=[StatusMove(event, "", Status.DRAFT)],
-        user=None,
-        note=f"from feed {feed.name}",
+        user=user,
+        note=f"from feed {feed.name}{note}",
     )
     events_written(event_ids=[event.pk])
-    return Outcome(ItemOutcome.DRAFT_CREATED, "", event)

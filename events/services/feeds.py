@@ -126,6 +126,8 @@ def _store_items(feed: Feed, result: ParseResult, log: FetchLog) -> None:
         if guid not in known
     ]
     FeedItem.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    if not result.items:
+        log.outcome = FetchOutcome.EMPTY
     log.items_new = len(new)
     log.items_seen = len(result.items) - len(new)
     log.items_failed = len(result.warnings)
@@ -138,6 +140,10 @@ def _store_items(feed: Feed, result: ParseResult, log: FetchLog) -> None:
 def _record_success(feed: Feed, fetched: Fetched, log: FetchLog) -> None:
     now = timezone.now()
     feed.consecutive_failures = 0
+    if log.outcome == FetchOutcome.EMPTY:
+        feed.consecutive_empty += 1
+    elif log.outcome == FetchOutcome.OK:
+        feed.consecutive_empty = 0  # a 304 says nothing new either way
     feed.last_status = log.outcome
     feed.last_error = ""
     feed.last_fetched_at = now
@@ -148,6 +154,7 @@ def _record_success(feed: Feed, fetched: Fetched, log: FetchLog) -> None:
     feed.save(
         update_fields=[
             "consecutive_failures",
+            "consecutive_empty",
             "last_status",
             "last_error",
             "last_fetched_at",

@@ -96,6 +96,16 @@ def _check_publishable(event: Event) -> None:
         raise EventInvalid("a published event needs at least one source")
 
 
+def _check_complete(event: Event, transition: Transition) -> None:
+    """An incomplete draft is neither submitted nor published."""
+    missing = event.missing_fields
+    if missing and transition.target in (Status.IN_REVIEW, Status.PUBLISHED):
+        raise EventInvalid(
+            f"the event is incomplete: set its {', '.join(missing)} before you "
+            f"{transition.name} it"
+        )
+
+
 def event_check_version(locked: Event, version: str | None) -> None:
     """StaleVersion when `version` (if given) is not the locked event's."""
     if version is not None and version != locked.version:
@@ -128,6 +138,7 @@ def _apply(
                 f"cannot {transition.name} an event that is {current}"
             )
         event_check_version(locked, version)
+        _check_complete(locked, transition)
         if transition.target == Status.PUBLISHED:
             _check_publishable(locked)
         previous = locked.status

@@ -14,7 +14,7 @@ from events.ingest.parse.document import JSON_LINES, BadLine, Document
 from events.ingest.parse.json_feed import is_json_feed
 from events.ingest.parse.ooni import is_measurement
 from events.ingest.parse.stop import is_stop_header
-from events.ingest.types import ParseError
+from events.ingest.types import WEB_PAGE, ParseError
 from events.interchange import COLUMNS, REQUIRED
 
 _SNIFF_BYTES = 64 * 1024
@@ -36,7 +36,7 @@ def detect_format(document: Document) -> str:
         return FeedFormat.STOP_CSV
     media_type = document.content_type.split(";")[0].strip().lower()
     if "html" in media_type:
-        raise ParseError("an HTML page, not a feed")
+        raise ParseError(WEB_PAGE)
     if any(word in media_type for word in _XML_TYPES):
         return FeedFormat.RSS_ATOM
     raise ParseError(_unrecognised_text(records, start))

@@ -28,7 +28,13 @@ from events.ingest.parse.text import (
     struct_time_utc,
     to_jsonable,
 )
-from events.ingest.types import HostileInput, ParsedItem, ParseError, ParseResult
+from events.ingest.types import (
+    WEB_PAGE,
+    HostileInput,
+    ParsedItem,
+    ParseError,
+    ParseResult,
+)
 
 _DECLARED = re.compile(r"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
 _DECLARATION = re.compile(r"""^(<\?xml[^>]*?\bencoding\s*=\s*["'])[^"']*(["'])""")
@@ -70,7 +76,7 @@ def parse_feed(body: bytes, *, content_type: str = "", url: str = "") -> ParseRe
     text, notes = decode_xml(body, content_type)
     root = root_element(text)
     if root and root.lower() == "html":
-        raise ParseError("an HTML page, not a feed")
+        raise ParseError(WEB_PAGE)
     data = _utf8_document(text)
     check_xml(data)
     if len(_ITEM_START.findall(data)) > MAX_FEED_ITEMS:

@@ -33,7 +33,7 @@ OUTCOMES: dict[str, tuple[str, int] | str] = {
     "jsonfeed-v1-example.json": (JSON_FEED, 2),
     "jsonfeed-v1-jsonfeed-org.json": (JSON_FEED, 1),
     "jsonfeed-v1-microblog-no-titles.json": (JSON_FEED, 1),
-    "not-a-feed.html": "an HTML page, not a feed",
+    "not-a-feed.html": "this address is a web page, not a feed",
     "rss-ru-koi8r-no-encoding-decl.xml": (RSS, 1),
     "rss-zh-gb2312-no-encoding-decl.xml": (RSS, 1),
     "rss1-rdf-sample.rdf": (RSS, 1),

@@ -143,17 +143,17 @@ def test_empty_body_is_refused(body: bytes) -> None:
 
 
 def test_html_page_is_not_a_feed() -> None:
-    with pytest.raises(ParseError, match="an HTML page, not a feed"):
+    with pytest.raises(ParseError, match="a web page, not a feed"):
         parse_document(feed("not-a-feed.html"))
 
 
 def test_html_page_is_not_a_feed_even_when_rss_is_declared() -> None:
-    with pytest.raises(ParseError, match="an HTML page, not a feed"):
+    with pytest.raises(ParseError, match="a web page, not a feed"):
         parse_document(feed("not-a-feed.html"), declared_format="rss_atom")
 
 
 def test_text_served_as_html_is_not_a_feed() -> None:
-    with pytest.raises(ParseError, match="an HTML page"):
+    with pytest.raises(ParseError, match="a web page, not a feed"):
         parse_document(b"Hello, world", content_type="text/html; charset=utf-8")
 
 
