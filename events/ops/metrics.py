@@ -126,6 +126,16 @@ class RecordCollector(Collector):
         for name, failures in Feed.objects.values_list("name", "consecutive_failures"):
             failing.add_metric([name], failures)
         yield failing
+        unhealthy = GaugeMetricFamily(
+            "tracker_feed_unhealthy",
+            "1 for a feed the admin shows as unhealthy (failing, refused, or "
+            "yielding no items), else 0.",
+            labels=["feed"],
+        )
+        sick = set(Feed.objects.unhealthy().values_list("pk", flat=True))
+        for pk, name in Feed.objects.values_list("pk", "name"):
+            unhealthy.add_metric([name], 1 if pk in sick else 0)
+        yield unhealthy
         items = GaugeMetricFamily(
             "tracker_feed_items", "Feed items by outcome.", labels=["outcome"]
         )

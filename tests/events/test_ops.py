@@ -68,6 +68,15 @@ def test_the_token_holder_sees_every_status_feed_and_queue(client, settings, rec
     assert 'tracker_http_requests_total{method="GET",status="200"}' in text
 
 
+def test_the_token_holder_sees_which_feeds_are_unhealthy(client, settings, record):
+    settings.METRICS_TOKEN = TOKEN
+    Feed.objects.create(name="empty", url="https://e.example/f", consecutive_empty=3)
+    body = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content
+    text = body.decode()
+    assert 'tracker_feed_unhealthy{feed="empty"} 1.0' in text
+    assert 'tracker_feed_unhealthy{feed="secret-source"} 0.0' in text
+
+
 def test_without_a_token_only_published_counts_and_requests_are_shown(client, record):
     client.get("/livez")
 
