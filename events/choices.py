@@ -57,6 +57,10 @@ class FeedFormat(models.TextChoices):
     INTERCHANGE_CSV = "interchange_csv", _("tracker interchange, CSV")
     OONI = "ooni", _("OONI measurement JSON")
     STOP_CSV = "stop_csv", _("Access Now #KeepItOn STOP CSV")
+    LUMEN = "lumen", _("Lumen Database notices (API JSON)")
+    OONI_FINDINGS = "ooni_findings", _("OONI Findings incidents (API JSON)")
+    SFLC_IN = "sflc_in", _("SFLC.in Internet Shutdowns Tracker (JSON)")
+    CITIZENLAB_TEST_LIST = "citizenlab_list", _("Citizen Lab test list (CSV)")
 
 
 class FetchOutcome(models.TextChoices):

@@ -48,6 +48,7 @@ from events.models.record import Platform
 
 KEY_LENGTH = 500
 PSEUDONYM_LENGTH = 100
+CATEGORY_LENGTH = 20
 # Kept at either end of a name: a handle's '@' and a hashtag's '#'.
 _KEPT_MARKS = frozenset("@#")
 _HOST = re.compile(r"^[^\s/@]+\.[^\s/@.]{2,}\.?$")
@@ -149,6 +150,14 @@ class Target(models.Model):
     pseudonym = models.CharField(
         max_length=PSEUDONYM_LENGTH, blank=True, editable=False
     )
+    # From a Citizen Lab test list (events.services.target_categories):
+    # what kind of site a website target is, e.g. "NEWS", "News Media".
+    category = models.CharField(
+        max_length=CATEGORY_LENGTH,
+        blank=True,
+        help_text=_("Citizen Lab test-list category code, e.g. NEWS."),
+    )
+    category_description = models.CharField(max_length=100, blank=True)
 
     history = HistoricalRecords()
 

@@ -29,6 +29,7 @@ from events.ingest.parse.guards import (
     widen_to_utf8,
 )
 from events.ingest.parse.json_feed import parse_json_feed
+from events.ingest.parse.lumen import parse_lumen
 from events.ingest.parse.ooni import parse_ooni
 from events.ingest.parse.rows import parse_interchange
 from events.ingest.parse.stop import parse_stop
@@ -120,6 +121,10 @@ def _stop_csv(document: Document, _: Fingerprints) -> ParseResult:
     return parse_stop(document.text)
 
 
+def _lumen(document: Document, _: Fingerprints) -> ParseResult:
+    return parse_lumen(document.json)
+
+
 _PARSERS: dict[str, Callable[[Document, Fingerprints], ParseResult]] = {
     FeedFormat.RSS_ATOM: _rss_atom,
     FeedFormat.JSON_FEED: _json_feed,
@@ -127,6 +132,7 @@ _PARSERS: dict[str, Callable[[Document, Fingerprints], ParseResult]] = {
     FeedFormat.INTERCHANGE_CSV: _interchange_csv,
     FeedFormat.OONI: _ooni,
     FeedFormat.STOP_CSV: _stop_csv,
+    FeedFormat.LUMEN: _lumen,
 }
 
 

@@ -7,17 +7,23 @@ import codecs
 import csv
 import io
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from events.choices import FeedFormat
 from events.ingest.parse.document import JSON_LINES, BadLine, Document
 from events.ingest.parse.json_feed import is_json_feed
+from events.ingest.parse.lumen import is_lumen_search
 from events.ingest.parse.ooni import is_measurement
 from events.ingest.parse.stop import is_stop_header
 from events.ingest.types import WEB_PAGE, ParseError
 from events.interchange import COLUMNS, REQUIRED
 
 _SNIFF_BYTES = 64 * 1024
+# JSON datasets recognised by their shape, after the formats above.
+_DATASETS: tuple[tuple[Callable[[Any], bool], str], ...] = (
+    (is_lumen_search, FeedFormat.LUMEN),
+)
 _XML_TYPES = ("xml", "rss", "atom", "rdf")
 
 
@@ -61,6 +67,9 @@ def _json_format(document: Document) -> str:
         return FeedFormat.OONI
     if isinstance(value, dict) and _is_interchange_row(value):
         return FeedFormat.INTERCHANGE_JSONL  # a single row on one line
+    for is_format, name in _DATASETS:
+        if is_format(value):
+            return name
     raise ParseError(
         f"unrecognised format: {_describe(value)}; not a JSON Feed (no jsonfeed.org "
         "version), an OONI measurement (no test_keys) nor interchange rows"

@@ -60,7 +60,7 @@ OUTCOMES: dict[str, tuple[str, int] | str] = {
     "rss2-zh-ruanyifeng-2025.xml": (RSS, 6),
     "accessnow-keepiton-stop-2020.csv": (FeedFormat.STOP_CSV, 218),
     "citizenlab-test-lists-rows-noted-blocked.csv": UNRECOGNISED,
-    "lumen-api-notices-twitter-dmca-2017-04-14.json": UNRECOGNISED,
+    "lumen-api-notices-twitter-dmca-2017-04-14.json": (FeedFormat.LUMEN, 50),
     "ooni-citizenlab-blocking-fingerprints-dns.json": UNRECOGNISED,
     "ooni-citizenlab-blocking-fingerprints-http.json": UNRECOGNISED,
     "ooni-findings-incidents-api-sample.json": UNRECOGNISED,
