@@ -31,6 +31,7 @@ from events.ingest.parse.guards import (
 from events.ingest.parse.json_feed import parse_json_feed
 from events.ingest.parse.lumen import parse_lumen
 from events.ingest.parse.ooni import parse_ooni
+from events.ingest.parse.ooni_findings import parse_findings
 from events.ingest.parse.rows import parse_interchange
 from events.ingest.parse.stop import parse_stop
 from events.ingest.types import ParseError, ParseResult
@@ -125,6 +126,10 @@ def _lumen(document: Document, _: Fingerprints) -> ParseResult:
     return parse_lumen(document.json)
 
 
+def _ooni_findings(document: Document, _: Fingerprints) -> ParseResult:
+    return parse_findings(document.json)
+
+
 _PARSERS: dict[str, Callable[[Document, Fingerprints], ParseResult]] = {
     FeedFormat.RSS_ATOM: _rss_atom,
     FeedFormat.JSON_FEED: _json_feed,
@@ -133,6 +138,7 @@ _PARSERS: dict[str, Callable[[Document, Fingerprints], ParseResult]] = {
     FeedFormat.OONI: _ooni,
     FeedFormat.STOP_CSV: _stop_csv,
     FeedFormat.LUMEN: _lumen,
+    FeedFormat.OONI_FINDINGS: _ooni_findings,
 }
 
 

@@ -15,6 +15,7 @@ from events.ingest.parse.document import JSON_LINES, BadLine, Document
 from events.ingest.parse.json_feed import is_json_feed
 from events.ingest.parse.lumen import is_lumen_search
 from events.ingest.parse.ooni import is_measurement
+from events.ingest.parse.ooni_findings import is_findings
 from events.ingest.parse.stop import is_stop_header
 from events.ingest.types import WEB_PAGE, ParseError
 from events.interchange import COLUMNS, REQUIRED
@@ -23,6 +24,7 @@ _SNIFF_BYTES = 64 * 1024
 # JSON datasets recognised by their shape, after the formats above.
 _DATASETS: tuple[tuple[Callable[[Any], bool], str], ...] = (
     (is_lumen_search, FeedFormat.LUMEN),
+    (is_findings, FeedFormat.OONI_FINDINGS),
 )
 _XML_TYPES = ("xml", "rss", "atom", "rdf")
 

@@ -63,7 +63,7 @@ OUTCOMES: dict[str, tuple[str, int] | str] = {
     "lumen-api-notices-twitter-dmca-2017-04-14.json": (FeedFormat.LUMEN, 50),
     "ooni-citizenlab-blocking-fingerprints-dns.json": UNRECOGNISED,
     "ooni-citizenlab-blocking-fingerprints-http.json": UNRECOGNISED,
-    "ooni-findings-incidents-api-sample.json": UNRECOGNISED,
+    "ooni-findings-incidents-api-sample.json": (FeedFormat.OONI_FINDINGS, 3),
     "ooni-telegram-IT-2019-12-03.json": (OONI, 1),
     "ooni-vanilla-tor-CN-2022-08-02.json": (OONI, 1),
     "ooni-webconnectivity-AU-feminist-org-http-failure-2017.json": (OONI, 1),
