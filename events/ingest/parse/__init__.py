@@ -33,6 +33,7 @@ from events.ingest.parse.lumen import parse_lumen
 from events.ingest.parse.ooni import parse_ooni
 from events.ingest.parse.ooni_findings import parse_findings
 from events.ingest.parse.rows import parse_interchange
+from events.ingest.parse.sflc import parse_sflc
 from events.ingest.parse.stop import parse_stop
 from events.ingest.types import ParseError, ParseResult
 
@@ -130,6 +131,10 @@ def _ooni_findings(document: Document, _: Fingerprints) -> ParseResult:
     return parse_findings(document.json)
 
 
+def _sflc_in(document: Document, _: Fingerprints) -> ParseResult:
+    return parse_sflc(document.json)
+
+
 _PARSERS: dict[str, Callable[[Document, Fingerprints], ParseResult]] = {
     FeedFormat.RSS_ATOM: _rss_atom,
     FeedFormat.JSON_FEED: _json_feed,
@@ -139,6 +144,7 @@ _PARSERS: dict[str, Callable[[Document, Fingerprints], ParseResult]] = {
     FeedFormat.STOP_CSV: _stop_csv,
     FeedFormat.LUMEN: _lumen,
     FeedFormat.OONI_FINDINGS: _ooni_findings,
+    FeedFormat.SFLC_IN: _sflc_in,
 }
 
 

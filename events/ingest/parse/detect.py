@@ -16,6 +16,7 @@ from events.ingest.parse.json_feed import is_json_feed
 from events.ingest.parse.lumen import is_lumen_search
 from events.ingest.parse.ooni import is_measurement
 from events.ingest.parse.ooni_findings import is_findings
+from events.ingest.parse.sflc import is_sflc_records
 from events.ingest.parse.stop import is_stop_header
 from events.ingest.types import WEB_PAGE, ParseError
 from events.interchange import COLUMNS, REQUIRED
@@ -25,6 +26,7 @@ _SNIFF_BYTES = 64 * 1024
 _DATASETS: tuple[tuple[Callable[[Any], bool], str], ...] = (
     (is_lumen_search, FeedFormat.LUMEN),
     (is_findings, FeedFormat.OONI_FINDINGS),
+    (is_sflc_records, FeedFormat.SFLC_IN),
 )
 _XML_TYPES = ("xml", "rss", "atom", "rdf")
 
@@ -74,7 +76,8 @@ def _json_format(document: Document) -> str:
             return name
     raise ParseError(
         f"unrecognised format: {_describe(value)}; not a JSON Feed (no jsonfeed.org "
-        "version), an OONI measurement (no test_keys) nor interchange rows"
+        "version), an OONI measurement (no test_keys), interchange rows, Lumen "
+        "notices, OONI Findings incidents nor SFLC.in shutdown records"
     )
 
 

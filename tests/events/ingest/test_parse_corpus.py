@@ -76,7 +76,7 @@ OUTCOMES: dict[str, tuple[str, int] | str] = {
     "ooni-webconnectivity-IR-facebook-dns-2022-08-15.json": (OONI, 1),
     "ooni-webconnectivity-IR-yooz-null-2022-08-15.json": (OONI, 1),
     "ooni-webconnectivity-NL-fa-wikipedia-http-failure-2020.json": (OONI, 1),
-    "sflc-in-india-internet-shutdowns.json": UNRECOGNISED,
+    "sflc-in-india-internet-shutdowns.json": (FeedFormat.SFLC_IN, 114),
 }
 # C0 controls other than tab and newline must never reach the database.
 FORBIDDEN = {chr(code) for code in range(32) if chr(code) not in "\t\n"}
