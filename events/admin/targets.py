@@ -232,7 +232,7 @@ class TargetAdmin(ReferencePolicyMixin, HistoryAdmin):
         "created_at",
     ]
     list_select_related = ["platform", "merged_into", "merged_into__platform"]
-    list_filter = ["target_type", MaskedFilter, MergedFilter, "platform"]
+    list_filter = ["target_type", MaskedFilter, MergedFilter, "category", "platform"]
     search_fields = ["name", "key"]
     ordering = ["name", "id"]
     actions = [merge_selected, mask_selected, unmask_selected]
@@ -244,6 +244,8 @@ class TargetAdmin(ReferencePolicyMixin, HistoryAdmin):
         "target_type",
         "key",
         "masking",
+        "category",
+        "category_description",
         "merged_into",
         "created_at",
     ]
@@ -252,6 +254,9 @@ class TargetAdmin(ReferencePolicyMixin, HistoryAdmin):
         "target_type",
         "key",
         "masking",
+        # From a Citizen Lab test list (manage.py import_test_list).
+        "category",
+        "category_description",
         "merged_into",
         "created_at",
     ]

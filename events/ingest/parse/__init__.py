@@ -16,6 +16,7 @@ from events.ingest.parse.blockpages import (
     default_fingerprints,
     load_fingerprints,
 )
+from events.ingest.parse.citizenlab import parse_test_list
 from events.ingest.parse.detect import detect_format
 from events.ingest.parse.document import JSON_LINES, Document
 from events.ingest.parse.feeds import parse_feed
@@ -135,6 +136,10 @@ def _sflc_in(document: Document, _: Fingerprints) -> ParseResult:
     return parse_sflc(document.json)
 
 
+def _citizenlab_test_list(document: Document, _: Fingerprints) -> ParseResult:
+    return parse_test_list(document.text)
+
+
 _PARSERS: dict[str, Callable[[Document, Fingerprints], ParseResult]] = {
     FeedFormat.RSS_ATOM: _rss_atom,
     FeedFormat.JSON_FEED: _json_feed,
@@ -145,6 +150,7 @@ _PARSERS: dict[str, Callable[[Document, Fingerprints], ParseResult]] = {
     FeedFormat.LUMEN: _lumen,
     FeedFormat.OONI_FINDINGS: _ooni_findings,
     FeedFormat.SFLC_IN: _sflc_in,
+    FeedFormat.CITIZENLAB_TEST_LIST: _citizenlab_test_list,
 }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from events.choices import FeedFormat
+from events.ingest.parse.citizenlab import is_test_list_header
 from events.ingest.parse.document import JSON_LINES, BadLine, Document
 from events.ingest.parse.json_feed import is_json_feed
 from events.ingest.parse.lumen import is_lumen_search
@@ -44,6 +45,8 @@ def detect_format(document: Document) -> str:
         return FeedFormat.INTERCHANGE_CSV
     if any(is_stop_header(record) for record in records):
         return FeedFormat.STOP_CSV
+    if records and is_test_list_header(records[0]):
+        return FeedFormat.CITIZENLAB_TEST_LIST
     media_type = document.content_type.split(";")[0].strip().lower()
     if "html" in media_type:
         raise ParseError(WEB_PAGE)
@@ -120,6 +123,7 @@ def _unrecognised_text(records: list[list[str]], start: bytes) -> str:
         header = ", ".join(cell.strip() for cell in records[0][:6])
         return (
             f"unrecognised format: a CSV file whose header ({header}, …) is "
-            "neither the tracker interchange columns nor the #KeepItOn STOP header"
+            "not the tracker interchange columns, the #KeepItOn STOP header nor a "
+            "Citizen Lab test list's"
         )
     return f"not a feed: unrecognised content starting {start[:40]!r}"

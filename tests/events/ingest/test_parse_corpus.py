@@ -59,7 +59,10 @@ OUTCOMES: dict[str, tuple[str, int] | str] = {
     "rss2-zh-meituan-tech.xml": (RSS, 10),
     "rss2-zh-ruanyifeng-2025.xml": (RSS, 6),
     "accessnow-keepiton-stop-2020.csv": (FeedFormat.STOP_CSV, 218),
-    "citizenlab-test-lists-rows-noted-blocked.csv": UNRECOGNISED,
+    "citizenlab-test-lists-rows-noted-blocked.csv": (
+        FeedFormat.CITIZENLAB_TEST_LIST,
+        127,
+    ),
     "lumen-api-notices-twitter-dmca-2017-04-14.json": (FeedFormat.LUMEN, 50),
     "ooni-citizenlab-blocking-fingerprints-dns.json": UNRECOGNISED,
     "ooni-citizenlab-blocking-fingerprints-http.json": UNRECOGNISED,
