@@ -200,7 +200,8 @@ def test_a_masked_target_is_never_named_in_public(
             title="Secretperson Ivanova's channel blocked",
             archive_url="https://archive.example.org/secretperson",
         )
-        events.append(event_publish(event=event, user=editor))
+        # The same story twice, a likely duplicate on purpose: confirmed.
+        events.append(event_publish(event=event, user=editor, confirm_duplicate=True))
     before = timezone.now()
     secrets = ["Secretperson", "secretperson", "SECRETPERSON", "Ivanova", "ivanova"]
     urls = public_surface(events=events, secrets=secrets, moments=[before])

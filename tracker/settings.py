@@ -336,6 +336,15 @@ if FETCH_LOG_KEEP_DAYS < 1 or FETCH_LOG_KEEP_PER_FEED < 1:
 # to a registry notice; curators confirm or correct the match.
 NOTICE_MATCH_THRESHOLD = env_int("NOTICE_MATCH_THRESHOLD", 85)
 
+# --- Review desk -------------------------------------------------------------
+# Publishing an event asks for an explicit confirmation when a published or
+# in-review event scores more than this as its duplicate (the 0-100 score of
+# events.selectors.duplicates: 65 is about the same target, country and action
+# in the same period). 100 turns the question off.
+DUPLICATE_CONFIRM_SCORE = env_int("DUPLICATE_CONFIRM_SCORE", 65)
+if not 0 <= DUPLICATE_CONFIRM_SCORE <= 100:
+    raise ImproperlyConfigured("DUPLICATE_CONFIRM_SCORE must be between 0 and 100")
+
 # --- Researchers' API (/api/v1/) ---------------------------------------------
 # Requests per client: by IP address without a token, by user with one
 # ("<number>/<second|minute|hour|day>").

@@ -7,7 +7,7 @@ what to which event.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -23,26 +23,36 @@ from events.services import (
     BulkResult,
     event_publish,
     event_reject,
+    event_revise,
     event_submit,
     event_unpublish,
     events_apply_bulk,
 )
-from events.services.workflow import PUBLISH, REJECT, SUBMIT, UNPUBLISH, Transition
+from events.services.workflow import (
+    PUBLISH,
+    REJECT,
+    REVISE,
+    SUBMIT,
+    UNPUBLISH,
+    Transition,
+)
 
 TRANSITIONS: dict[str, Transition] = {
-    t.name: t for t in (SUBMIT, PUBLISH, REJECT, UNPUBLISH)
+    t.name: t for t in (SUBMIT, PUBLISH, REJECT, UNPUBLISH, REVISE)
 }
 SERVICES: dict[str, Callable[..., Event]] = {
     SUBMIT.name: event_submit,
     PUBLISH.name: event_publish,
     REJECT.name: event_reject,
     UNPUBLISH.name: event_unpublish,
+    REVISE.name: event_revise,
 }
 LABELS = {
     SUBMIT.name: _("Submit for review"),
     PUBLISH.name: _("Publish"),
     REJECT.name: _("Reject"),
     UNPUBLISH.name: _("Unpublish"),
+    REVISE.name: _("Revise"),
 }
 # "{count}" is "1 event" or "2 events".
 DONE = {
@@ -50,6 +60,7 @@ DONE = {
     PUBLISH.name: _("Published {count}."),
     REJECT.name: _("Rejected {count}."),
     UNPUBLISH.name: _("Unpublished {count} (back to draft)."),
+    REVISE.name: _("Revised {count} (back to draft, to submit again)."),
 }
 MAX_SKIPS_LISTED = 10
 REASON_TEMPLATE = "admin/events/event/transition_reason.html"
@@ -93,18 +104,29 @@ def apply_transition(
     transition: Transition,
     events: Iterable[Event],
     reason: str = "",
+    confirmed: Collection[int] = (),
 ) -> None:
     """Run one transition over `events` as the request's user and report it;
     an event that changed since the page the user acted on was shown is
-    skipped, with the reason."""
+    skipped, with the reason. Events whose ids are in `confirmed` are
+    published although they have likely duplicates (the user confirmed)."""
     kwargs = {"reason": reason} if transition.reason_required else {}
-    result = events_apply_bulk(
-        SERVICES[transition.name],
-        events=events,
-        versions=versions_seen(request),
-        user=request.user,
-        **kwargs,
-    )
+    versions = versions_seen(request)
+    events = list(events)
+    result = BulkResult()
+    for confirm in (True, False):
+        chosen = [event for event in events if (event.pk in confirmed) is confirm]
+        extra = {"confirm_duplicate": True} if confirm else {}
+        part = events_apply_bulk(
+            SERVICES[transition.name],
+            events=chosen,
+            versions=versions,
+            user=request.user,
+            **kwargs,
+            **extra,
+        )
+        result.done += part.done
+        result.skipped += part.skipped
     text, level = describe(transition, result)
     modeladmin.message_user(request, text, level)
 
@@ -170,13 +192,6 @@ def submit_selected(
     apply_transition(modeladmin, request, SUBMIT, queryset.select_related("platform"))
 
 
-@admin.action(permissions=["publish"], description=_("Publish selected events"))
-def publish_selected(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: EventQuerySet
-) -> None:
-    apply_transition(modeladmin, request, PUBLISH, queryset.select_related("platform"))
-
-
 @admin.action(permissions=["reject"], description=_("Reject selected events…"))
 def reject_selected(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: EventQuerySet
@@ -189,3 +204,10 @@ def unpublish_selected(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: EventQuerySet
 ) -> TemplateResponse | None:
     return _with_reason(modeladmin, request, queryset, UNPUBLISH)
+
+
+@admin.action(permissions=["revise"], description=_("Revise selected rejected events…"))
+def revise_selected(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: EventQuerySet
+) -> TemplateResponse | None:
+    return _with_reason(modeladmin, request, queryset, REVISE)

@@ -18,9 +18,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 
-from events.admin import actions
+from events.admin import actions, publishing
 from events.admin.completeness import IncompleteFilter
-from events.admin.filters import StatusFilter, YearFilter
+from events.admin.filters import ActivityFilter, OriginFilter, StatusFilter, YearFilter
 from events.admin.forms import URL_OVERRIDES, EventForm, ReasonForm
 from events.admin.history import HistoryAdmin
 from events.admin.inlines import ReadOnlyInline
@@ -122,9 +122,10 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
     inlines = [SourceInline, StatusChangeInline, MergedFromInline]
     actions = [
         actions.submit_selected,
-        actions.publish_selected,
+        publishing.publish_selected,
         actions.reject_selected,
         actions.unpublish_selected,
+        actions.revise_selected,
         merge_selected,
     ]
     list_display = [
@@ -145,6 +146,8 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
         "authority",
         "action",
         YearFilter,
+        OriginFilter,
+        ActivityFilter,
         IncompleteFilter,
     ]
     search_fields = [
@@ -246,6 +249,9 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
     def has_unpublish_permission(self, request: HttpRequest) -> bool:
         return user_may(request.user, actions.UNPUBLISH)
 
+    def has_revise_permission(self, request: HttpRequest) -> bool:
+        return user_may(request.user, actions.REVISE)
+
     def get_urls(self) -> list[URLPattern]:
         name = f"{self.opts.app_label}_{self.opts.model_name}_transition"
         view = self.admin_site.admin_view(self.transition_view)
@@ -299,6 +305,11 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
         ):
             raise PermissionDenied
         reason = ""
+        change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        back = HttpResponseRedirect(reverse(change_url, args=[event.pk]))
+        if chosen is actions.PUBLISH and request.method == "POST":
+            asked = publishing.publish_or_confirm(self, request, [event])
+            return back if asked is None else asked
         if chosen.reason_required:
             form = ReasonForm(request.POST if request.method == "POST" else None)
             if not form.is_valid():
@@ -309,5 +320,4 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
         elif request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         actions.apply_transition(self, request, chosen, [event], reason)
-        change_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
-        return HttpResponseRedirect(reverse(change_url, args=[event.pk]))
+        return back

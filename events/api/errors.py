@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -17,6 +18,7 @@ from rest_framework.views import exception_handler
 from events.api.preconditions import PreconditionFailed
 from events.exceptions import (
     EventInvalid,
+    LikelyDuplicate,
     NotPermitted,
     Redacted,
     StaleVersion,
@@ -64,11 +66,39 @@ def _translate(exc: Exception) -> Exception:
     return exc
 
 
+def _duplicates_body(exc: LikelyDuplicate, request: HttpRequest) -> dict[str, Any]:
+    """The 409 of an unconfirmed publish: it names the duplicates, so the
+    client can decide and send confirm_duplicate."""
+    return {
+        "detail": str(exc),
+        "code": "likely_duplicate",
+        "threshold": settings.DUPLICATE_CONFIRM_SCORE,
+        "duplicates": [
+            {
+                "id": ref.public_id,
+                "title": ref.title,
+                "status": ref.status,
+                "score": ref.score,
+                "url": request.build_absolute_uri(
+                    reverse("api:event-detail", args=[ref.public_id])
+                ),
+            }
+            for ref in exc.duplicates
+        ],
+    }
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler after mapping NotPermitted → 403, TransitionNotAllowed
-    and Redacted → 409, StaleVersion → 412, EventInvalid, FilterError and
-    Django's ValidationError → 400 with messages by field, DoesNotExist →
-    404, a body over the upload limit → 413."""
+    """DRF's handler after mapping NotPermitted → 403, TransitionNotAllowed,
+    Redacted and LikelyDuplicate (with the duplicates) → 409, StaleVersion →
+    412, EventInvalid, FilterError and Django's ValidationError → 400 with
+    messages by field, DoesNotExist → 404, a body over the upload limit →
+    413."""
+    if isinstance(exc, LikelyDuplicate):
+        response = exception_handler(Conflict(str(exc)), context)
+        if response is not None:
+            response.data = _duplicates_body(exc, context["request"])
+        return response
     return exception_handler(_translate(exc), context)
 
 

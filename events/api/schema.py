@@ -6,7 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from events.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from events.api.serializers import ErrorSerializer
+from events.api.serializers import ErrorSerializer, LikelyDuplicateSerializer
 from events.choices import Action, Status, TargetType
 from events.selectors.api import GROUPINGS, ORDERINGS
 from events.selectors.search import MAX_QUERY_LENGTH
@@ -144,6 +144,14 @@ CONFLICT = {
     409: OpenApiResponse(
         ErrorSerializer,
         description="Not from the current status, or the event was taken down.",
+    )
+}
+PUBLISH_CONFLICT = {
+    409: OpenApiResponse(
+        LikelyDuplicateSerializer,
+        description="Not from the current status, the event was taken down "
+        "(`detail` only), or likely duplicates and no `confirm_duplicate` "
+        "(`code` likely_duplicate, `duplicates`).",
     )
 }
 PRECONDITIONS = {

@@ -231,7 +231,35 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class PublishSerializer(TransitionSerializer):
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Publish although a published or in-review event is a likely "
+        "duplicate (the 409 names them).",
+    )
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=2000, help_text="Recorded in the history."
     )
+
+
+class DuplicateSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The duplicate's public id.")
+    title = serializers.CharField()
+    status = serializers.CharField()
+    score = serializers.IntegerField(help_text="0-100; see DUPLICATE_CONFIRM_SCORE.")
+    url = serializers.URLField(help_text="The duplicate in the API.")
+
+
+class LikelyDuplicateSerializer(serializers.Serializer):
+    """The 409 of an unconfirmed publish: what the event likely duplicates."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="likely_duplicate")
+    threshold = serializers.IntegerField(
+        required=False, help_text="DUPLICATE_CONFIRM_SCORE"
+    )
+    duplicates = DuplicateSerializer(many=True, required=False)

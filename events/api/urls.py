@@ -17,6 +17,7 @@ from events.api.views.targets import TargetDetailView, TargetListView
 from events.api.views.transitions import (
     EventPublishView,
     EventRejectView,
+    EventReviseView,
     EventSubmitView,
     EventUnpublishView,
 )
@@ -40,6 +41,9 @@ urlpatterns = [
         "events/<str:public_id>/unpublish/",
         EventUnpublishView.as_view(),
         name="event-unpublish",
+    ),
+    path(
+        "events/<str:public_id>/revise/", EventReviseView.as_view(), name="event-revise"
     ),
     path("platforms/", PlatformListView.as_view(), name="platform-list"),
     path("notices/", NoticeListView.as_view(), name="notice-list"),

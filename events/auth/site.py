@@ -1,8 +1,10 @@
-"""The admin site: editors must use two-factor authentication where required."""
+"""The admin site: editors must use two-factor authentication where required;
+its index is the review desk's dashboard (events.selectors.desk)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.admin import AdminSite
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +20,7 @@ from events.auth.two_factor import (
     needs_second_factor,
     setup_view,
 )
+from events.selectors.desk import desk_dashboard
 
 # What an editor who still needs a second factor may open: the way to enrol,
 # and the way out. Not the link-issuing page: a superuser signed in with a
@@ -57,6 +60,15 @@ class TrackerAdminSite(AdminSite):
             ),
             *super().get_urls(),
         ]
+
+    def index(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """The app list, below the dashboard for those who may see events."""
+        context = dict(extra_context or {})
+        if request.user.has_perm("events.view_event"):
+            context["desk"] = desk_dashboard()
+        return super().index(request, context)
 
     def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:
         inner = super().admin_view(reject_malformed_ids(view), cacheable)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -83,9 +83,12 @@ def _gap_days(a: Event, b: Event) -> int:
     return max(0, (max(start_a, start_b) - min(end_a, end_b)).days)
 
 
-def _candidates(event: Event, own_urls: list[str]) -> list[Event]:
+def _candidates(
+    event: Event, own_urls: list[str], statuses: Collection[str] | None
+) -> list[Event]:
     """At most PREFILTER_LIMIT events worth scoring: the nearest in time on
-    each side, and any citing one of the same URLs whatever its date."""
+    each side, and any citing one of the same URLs whatever its date; only
+    in `statuses` when given."""
     start, end = _period(event)
     window = dt.timedelta(days=WINDOW_DAYS)
     base: EventQuerySet = (
@@ -94,6 +97,8 @@ def _candidates(event: Event, own_urls: list[str]) -> list[Event]:
         .exclude(status__in=_EXCLUDED)
         .select_related("platform", "authority")
     )
+    if statuses is not None:
+        base = base.filter(status__in=list(statuses))
     near = base.filter(date__range=(start - window - _COARSEST_PERIOD, end + window))
     half = PREFILTER_LIMIT // 2
     found: dict[int, Event] = {}
@@ -153,15 +158,19 @@ def _target_similarity(event: Event, other: Event) -> float:
 
 
 def event_duplicates(
-    event: Event, *, limit: int = 5, min_score: int = MIN_SCORE
+    event: Event,
+    *,
+    limit: int = 5,
+    min_score: int = MIN_SCORE,
+    statuses: Collection[str] | None = None,
 ) -> list[Duplicate]:
     """The events most likely to be duplicates of `event`, best first, each
-    with its score (0-100) and the reasons for it. A few queries, whatever
-    the size of the record."""
+    with its score (0-100) and the reasons for it; only events in `statuses`
+    when given. A few queries, whatever the size of the record."""
     if event.pk is None or event.status in _EXCLUDED:
         return []
     own_urls = list(event.sources.values_list("url", flat=True))
-    candidates = _candidates(event, own_urls)
+    candidates = _candidates(event, own_urls, statuses)
     keys = _url_keys(candidate.pk for candidate in candidates)
     own = {source_url_key(url) for url in own_urls}
     ranked = []
@@ -171,3 +180,28 @@ def event_duplicates(
             ranked.append(Duplicate(candidate, score, tuple(reasons)))
     ranked.sort(key=lambda d: (-d.score, -d.event.pk))
     return ranked[:limit]
+
+
+# What publishing an event would duplicate: what is public, or about to be.
+CONFIRM_STATUSES = (Status.PUBLISHED, Status.IN_REVIEW)
+
+
+def event_likely_duplicates(event: Event, *, above: int) -> list[Duplicate]:
+    """The published and in-review events that score more than `above` as
+    duplicates of `event`, best first: what publishing it must be confirmed
+    against (DUPLICATE_CONFIRM_SCORE)."""
+    return event_duplicates(
+        event, limit=PREFILTER_LIMIT, min_score=above + 1, statuses=CONFIRM_STATUSES
+    )
+
+
+def events_likely_duplicates(
+    events: Iterable[Event], *, above: int
+) -> dict[int, list[Duplicate]]:
+    """event id → its likely duplicates (event_likely_duplicates), for the
+    events that have any; a few queries per event."""
+    found = {}
+    for event in events:
+        if duplicates := event_likely_duplicates(event, above=above):
+            found[event.pk] = duplicates
+    return found

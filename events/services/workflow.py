@@ -1,10 +1,14 @@
 """The status workflow: the only code that changes an event's status.
 
     draft ──submit──▶ in_review ──publish──▶ published
-      │                   │                     │
-      └──────reject───────┴──▶ rejected         └─unpublish─▶ draft
+      ▲ │                 │                     │
+      │ └─────reject──────┴──▶ rejected         └─unpublish─▶ draft
+      └──────────revise───────────┘
 
 Editors may also publish a draft directly (their review is the review).
+Curators revise a rejected event (back to draft, with a note) to resubmit it.
+Publishing asks for confirmation when a published or in-review event is a
+likely duplicate (DUPLICATE_CONFIRM_SCORE).
 Every transition writes a StatusChange row and a history record with its user.
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,13 +25,16 @@ from django.utils import timezone
 
 from events.choices import Status
 from events.exceptions import (
+    DuplicateRef,
     EventInvalid,
+    LikelyDuplicate,
     NotPermitted,
     StaleVersion,
     TrackerError,
     TransitionNotAllowed,
 )
 from events.models import Event, history_reason
+from events.selectors.duplicates import event_likely_duplicates
 from events.services.record_hooks import events_written
 from events.services.status import StatusMove, statuses_record
 
@@ -64,6 +72,15 @@ UNPUBLISH = Transition(
     frozenset({Status.PUBLISHED}),
     Status.DRAFT,
     "events.unpublish_event",
+    True,
+)
+# A rejected event mended and sent round again: curators may (change_event,
+# as events.services.status decides for rejected → draft); the note says why.
+REVISE = Transition(
+    "revise",
+    frozenset({Status.REJECTED}),
+    Status.DRAFT,
+    "events.change_event",
     True,
 )
 
@@ -115,6 +132,48 @@ def event_check_version(locked: Event, version: str | None) -> None:
         )
 
 
+def _check_no_likely_duplicate(locked: Event) -> None:
+    """LikelyDuplicate when a published or in-review event scores more than
+    DUPLICATE_CONFIRM_SCORE as a duplicate of `locked`."""
+    found = event_likely_duplicates(locked, above=settings.DUPLICATE_CONFIRM_SCORE)
+    if not found:
+        return
+    refs = [
+        DuplicateRef(
+            public_id=str(d.event.public_id),
+            title=str(d.event),
+            status=d.event.status,
+            score=d.score,
+        )
+        for d in found
+    ]
+    named = "; ".join(f"'{ref.title}' (score {ref.score})" for ref in refs)
+    raise LikelyDuplicate(
+        f"likely a duplicate of {named}; confirm to publish it anyway", refs
+    )
+
+
+def _move(locked: Event, transition: Transition, *, user: User, reason: str) -> None:
+    """Give the locked event the transition's status and record it."""
+    previous = locked.status
+    locked.status = transition.target
+    if transition.target == Status.PUBLISHED:
+        locked.published_at = timezone.now()
+    elif previous == Status.PUBLISHED:
+        locked.published_at = None
+    locked._history_user = user if user.is_authenticated else None  # type: ignore[attr-defined]
+    # simple-history's reason column holds 100 characters; the whole
+    # reason is kept in the StatusChange below.
+    locked._change_reason = history_reason(  # type: ignore[attr-defined]
+        f"{transition.name}: {reason}" if reason else transition.name
+    )
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    statuses_record(
+        moves=[StatusMove(locked, previous, transition.target)], user=user, note=reason
+    )
+    events_written(event_ids=[locked.pk])
+
+
 def _apply(
     transition: Transition,
     *,
@@ -122,9 +181,12 @@ def _apply(
     user: User,
     reason: str = "",
     version: str | None = None,
+    confirm_duplicate: bool = False,
 ) -> Event:
     """Make one transition. `version` is the event's version the user saw
-    (Event.version); when given, a later version refuses with StaleVersion."""
+    (Event.version); when given, a later version refuses with StaleVersion.
+    Into published, a likely duplicate refuses with LikelyDuplicate unless
+    `confirm_duplicate`."""
     reason = reason.strip()
     if not user_may(user, transition):
         raise NotPermitted(f"you may not {transition.name} events")
@@ -141,25 +203,9 @@ def _apply(
         _check_complete(locked, transition)
         if transition.target == Status.PUBLISHED:
             _check_publishable(locked)
-        previous = locked.status
-        locked.status = transition.target
-        if transition.target == Status.PUBLISHED:
-            locked.published_at = timezone.now()
-        elif previous == Status.PUBLISHED:
-            locked.published_at = None
-        locked._history_user = user if user.is_authenticated else None  # type: ignore[attr-defined]
-        # simple-history's reason column holds 100 characters; the whole
-        # reason is kept in the StatusChange below.
-        locked._change_reason = history_reason(  # type: ignore[attr-defined]
-            f"{transition.name}: {reason}" if reason else transition.name
-        )
-        locked.save(update_fields=["status", "published_at", "updated_at"])
-        statuses_record(
-            moves=[StatusMove(locked, previous, transition.target)],
-            user=user,
-            note=reason,
-        )
-        events_written(event_ids=[locked.pk])
+            if not confirm_duplicate:
+                _check_no_likely_duplicate(locked)
+        _move(locked, transition, user=user, reason=reason)
     event.refresh_from_db()
     return event
 
@@ -171,9 +217,23 @@ def event_submit(
 
 
 def event_publish(
-    *, event: Event, user: User, note: str = "", version: str | None = None
+    *,
+    event: Event,
+    user: User,
+    note: str = "",
+    version: str | None = None,
+    confirm_duplicate: bool = False,
 ) -> Event:
-    return _apply(PUBLISH, event=event, user=user, reason=note, version=version)
+    """Publish; LikelyDuplicate (nothing done) when a published or in-review
+    event is a likely duplicate and `confirm_duplicate` is not given."""
+    return _apply(
+        PUBLISH,
+        event=event,
+        user=user,
+        reason=note,
+        version=version,
+        confirm_duplicate=confirm_duplicate,
+    )
 
 
 def event_reject(
@@ -186,6 +246,13 @@ def event_unpublish(
     *, event: Event, user: User, reason: str, version: str | None = None
 ) -> Event:
     return _apply(UNPUBLISH, event=event, user=user, reason=reason, version=version)
+
+
+def event_revise(
+    *, event: Event, user: User, reason: str, version: str | None = None
+) -> Event:
+    """Rejected → draft, to be mended and submitted again; reason required."""
+    return _apply(REVISE, event=event, user=user, reason=reason, version=version)
 
 
 @dataclass

@@ -333,7 +333,8 @@ def test_curator_gets_no_split_of_a_merge_into_a_published_event(
 
 def test_split_through_the_admin(client, editor, published):
     other = with_sources("https://other.example/", platform=published.platform)
-    event_publish(event=other, user=editor)
+    # A likely duplicate of `published`, on purpose: the editor confirms.
+    event_publish(event=other, user=editor, confirm_duplicate=True)
     events_merge(survivor=published, absorbed=other, user=editor, reason="dup")
     client.force_login(editor)
     page = client.get(split_url(other))

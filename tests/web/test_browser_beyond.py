@@ -41,8 +41,9 @@ def draft(**fields: object) -> Event:
 
 
 def publish(editor, **fields: object) -> Event:
-    """A draft with a source, published by an editor through the workflow."""
-    return event_publish(event=draft(**fields), user=editor)
+    """A draft with a source, published by an editor through the workflow
+    (likely duplicates confirmed: the merge fixture makes one on purpose)."""
+    return event_publish(event=draft(**fields), user=editor, confirm_duplicate=True)
 
 
 def event_path(event: Event) -> str:

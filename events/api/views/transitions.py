@@ -13,16 +13,27 @@ from events.api.base import ApiResponse
 from events.api.preconditions import check_version
 from events.api.serializers import (
     EventSerializer,
+    PublishSerializer,
     ReasonSerializer,
     TransitionSerializer,
 )
 from events.api.views.events import EventsView
 from events.models import Event
-from events.services import event_publish, event_reject, event_submit, event_unpublish
+from events.services import (
+    event_publish,
+    event_reject,
+    event_revise,
+    event_submit,
+    event_unpublish,
+)
 
 
 def _transition_view(
-    name: str, service: Callable[..., Event], serializer: type[Serializer], help: str
+    name: str,
+    service: Callable[..., Event],
+    serializer: type[Serializer],
+    help: str,
+    conflict: dict = schema.CONFLICT,
 ) -> type[EventsView]:
     class TransitionView(EventsView):
         @extend_schema(
@@ -31,7 +42,7 @@ def _transition_view(
             parameters=[schema.IF_MATCH_REQUIRED],
             responses={
                 200: EventSerializer,
-                **schema.CONFLICT,
+                **conflict,
                 **schema.PRECONDITIONS,
                 **schema.WRITE_ERRORS,
             },
@@ -58,8 +69,11 @@ EventSubmitView = _transition_view(
 EventPublishView = _transition_view(
     "publish",
     event_publish,
-    TransitionSerializer,
-    "Draft or in review → published (editors).",
+    PublishSerializer,
+    "Draft or in review → published (editors). A 409 names the published or "
+    "in-review events that score above DUPLICATE_CONFIRM_SCORE as duplicates; "
+    'send `"confirm_duplicate": true` to publish anyway.',
+    schema.PUBLISH_CONFLICT,
 )
 EventRejectView = _transition_view(
     "reject",
@@ -72,4 +86,10 @@ EventUnpublishView = _transition_view(
     event_unpublish,
     ReasonSerializer,
     "Published → draft (editors); reason required.",
+)
+EventReviseView = _transition_view(
+    "revise",
+    event_revise,
+    ReasonSerializer,
+    "Rejected → draft, to be mended and submitted again (curators); reason required.",
 )
