@@ -108,18 +108,38 @@ def _mask_step(
                     request, f"{done} “{target.name}”.", messages.SUCCESS
                 )
         return None
+    title = _("Unmask targets") if unmask else _("Mask targets")
+    return _action_page(
+        modeladmin,
+        request,
+        MASK_TEMPLATE,
+        targets=targets,
+        form=form,
+        title=title,
+        verb=title,
+        unmask=unmask,
+        action="unmask_selected" if unmask else "mask_selected",
+        form_id="mask-form",
+        page_class="mask-targets",
+    )
+
+
+def _action_page(
+    modeladmin: Any,
+    request: HttpRequest,
+    template: str,
+    **page: Any,
+) -> TemplateResponse:
+    """A confirmation page of a target action (action_base.html): `page`
+    gives the targets, form, title, verb, action name, form id, body class."""
     request.current_app = modeladmin.admin_site.name
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": _("Unmask targets") if unmask else _("Mask targets"),
         "opts": modeladmin.model._meta,
-        "targets": targets,
-        "form": form,
-        "unmask": unmask,
-        "action": "unmask_selected" if unmask else "mask_selected",
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        **page,
     }
-    return TemplateResponse(request, MASK_TEMPLATE, context)
+    return TemplateResponse(request, template, context)
 
 
 @admin.action(permissions=["change"], description=_("Mask selected targets…"))
@@ -195,16 +215,18 @@ def merge_selected(
             messages.SUCCESS,
         )
         return None
-    request.current_app = modeladmin.admin_site.name
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": _("Merge targets: choose the one to keep"),
-        "opts": modeladmin.model._meta,
-        "targets": targets,
-        "form": form,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, MERGE_TEMPLATE, context)
+    return _action_page(
+        modeladmin,
+        request,
+        MERGE_TEMPLATE,
+        targets=targets,
+        form=form,
+        title=_("Merge targets: choose the one to keep"),
+        verb=_("Merge"),
+        action="merge_selected",
+        form_id="merge-form",
+        page_class="merge-targets",
+    )
 
 
 def _event_count() -> Coalesce:
