@@ -32,6 +32,7 @@ from events.models import (
     history_reason,
     normalise_alias,
 )
+from events.services.derive import events_derive
 from events.services.gazetteer import Gazetteer
 from events.services.history_sync import events_history_recorded
 from events.services.record_hooks import events_written
@@ -40,6 +41,14 @@ from events.services.status import StatusMove, status_user_may, statuses_record
 # Namespace of the ids derived from natural keys; never change it.
 NATURAL_KEY_NAMESPACE = uuid.UUID("5b0c3f4e-2d7a-4f61-9a53-6f1d1c1b7e10")
 
+# What events_derive computes from the fields a row gives.
+DERIVED_FIELDS = [
+    "target_ref",
+    "masked_as",
+    "notice",
+    "notice_match",
+    "notice_match_score",
+]
 EVENT_FIELDS = [*EDITABLE_EVENT_FIELDS, "status", "published_at"]
 # Compared by column (platform_id, not platform) so that no row loads its
 # related objects one query at a time.
@@ -279,6 +288,7 @@ class _Importer:
             prepared.event = current
         # simple-history's reason column holds 100 characters.
         reason = history_reason(f"import: {self.note}" if self.note else "import")
+        events_derive([*to_create, *to_update])
         if to_create:
             created = bulk_create_with_history(
                 to_create, Event, default_user=self.user, default_change_reason=reason
@@ -291,7 +301,7 @@ class _Importer:
             bulk_update_with_history(
                 to_update,
                 Event,
-                [*EVENT_FIELDS, "updated_at"],
+                [*EVENT_FIELDS, *DERIVED_FIELDS, "updated_at"],
                 default_user=self.user,
                 default_change_reason=reason,
             )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from events.choices import NoticeMatch, Status
 from events.exceptions import NotPermitted
 from events.models import Event, Notice, NoticeVariant
-from events.services.notice_matching import current_matcher, normalise
+from events.services.notice_matching import Matcher, current_matcher, normalise
 
 User = AbstractBaseUser | AnonymousUser
 DECIDED = (NoticeMatch.CONFIRMED, NoticeMatch.REJECTED)
@@ -77,11 +77,13 @@ def events_match_notices(*, event_ids: Collection[int]) -> set[int]:
     return {pk for pks in outcomes.values() for pk in pks}
 
 
-def notice_match_for(event: Event) -> tuple[int | None, str, float | None] | None:
-    """The (notice id, how, score) an event's notice text gets from the
-    registry as it is now, by the rule of events_match_notices; None when a
-    curator decided about it or there is no registry to match against."""
-    matcher = current_matcher()
+def notice_match_for(
+    event: Event, matcher: Matcher
+) -> tuple[int | None, str, float | None] | None:
+    """The (notice id, how, score) an event's notice text gets from
+    `matcher` (current_matcher(): the registry as it is now), by the rule of
+    events_match_notices; None when a curator decided about it or there is
+    no registry to match against."""
     if not matcher or event.notice_match in DECIDED:
         return None
     text = event.notice_text or ""

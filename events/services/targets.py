@@ -24,7 +24,7 @@ or list shows a target without a published event.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from django.db import connections, models
 from django.db.models import Case, Q, Value, When
@@ -64,19 +64,32 @@ def target_for(
     return _resolve(Target, names)[natural][0]
 
 
-def event_target(event: Event) -> Resolved:
-    """The live target of an unsaved (or edited) event and the mask its
-    events carry, created if new: events.services.derive computes it before
-    the event's save, by the rule events_assign_targets applies after."""
-    fields = {
-        "target_type": event.target_type,
-        "target": event.target,
-        "target_url": event.target_url,
-        "country": str(event.country),
-    }
-    natural = (event.platform_id, event.target_type, target_key(**fields))
-    names = {natural: target_name(**fields, platform=event.platform.name)}
-    return _resolve(Target, names)[natural]
+def events_targets(events: Sequence[Event]) -> list[Resolved]:
+    """The live target of each unsaved (or edited) event and the mask its
+    events carry, targets created when new, in a few queries for the lot:
+    events.services.derive computes them before the events are saved, by the
+    rule events_assign_targets applies after."""
+    naturals: list[NaturalKey] = []
+    names: dict[NaturalKey, str] = {}
+    platforms = dict(
+        Platform.objects.filter(pk__in={e.platform_id for e in events}).values_list(
+            "pk", "name"
+        )
+    )
+    for event in events:
+        fields = {
+            "target_type": event.target_type,
+            "target": event.target,
+            "target_url": event.target_url,
+            "country": str(event.country),
+        }
+        natural = (event.platform_id, event.target_type, target_key(**fields))
+        naturals.append(natural)
+        if natural not in names:
+            platform = platforms[event.platform_id]
+            names[natural] = target_name(**fields, platform=platform)
+    resolved = _resolve(Target, names) if names else {}
+    return [resolved[natural] for natural in naturals]
 
 
 def assign_targets(

@@ -74,3 +74,21 @@ def test_an_edit_moves_the_event_to_its_new_target_in_the_same_save(curator, edi
     assert repairs(queries.captured_queries) == []
     assert (event.target_ref_id, event.masked_as) == (other.target_ref_id, "Account H")
     assert event.history.latest("history_id").masked_as == "Account H"
+
+
+def test_an_imported_batch_is_written_with_its_targets_and_notices():
+    from tests.events.import_support import import_text, jsonl, row
+
+    platform = PlatformFactory(name="WeChat", slug="wechat")
+    notice = make_notice(WECHAT_EN, platform=platform, title="WeChat block")
+    rows = [row(name, notice_text=WECHAT_EN) for name in ("OKEx", "Huobi", "OKEx")]
+
+    with CaptureQueriesContext(connection) as queries:
+        report = import_text(jsonl(*rows))
+
+    assert report.failed == 0
+    assert repairs(queries.captured_queries) == []
+    for event in Event.objects.all():
+        first = event.history.earliest("history_id")
+        assert first.target_ref_id == event.target_ref_id is not None
+        assert (first.notice_id, event.notice_id) == (notice.pk, notice.pk)
