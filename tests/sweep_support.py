@@ -33,6 +33,7 @@ def _fixed_pages() -> list[str]:
         "/notices/",
         "/releases/",
         "/metrics",
+        "/api/v1/",
         "/api/v1/platforms/",
         "/api/v1/authorities/",
         "/api/v1/countries/",

@@ -13,6 +13,7 @@ from events.api.views.reference import (
     StatsView,
 )
 from events.api.views.releases import ReleaseDetailView, ReleaseListView
+from events.api.views.root import ApiRootView
 from events.api.views.targets import TargetDetailView, TargetListView
 from events.api.views.transitions import (
     EventPublishView,
@@ -24,6 +25,7 @@ from events.api.views.transitions import (
 
 app_name = "api"
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="root"),
     path("events/", EventListView.as_view(), name="event-list"),
     path("events/<str:public_id>/", EventDetailView.as_view(), name="event-detail"),
     path(
