@@ -20,12 +20,20 @@ from django_countries.filters import CountryFilter
 
 from events.admin import actions, publishing
 from events.admin.completeness import IncompleteFilter
-from events.admin.filters import ActivityFilter, OriginFilter, StatusFilter, YearFilter
+from events.admin.filters import (
+    ActivityFilter,
+    ConfidenceFilter,
+    DateRangeFilter,
+    OriginFilter,
+    StatusFilter,
+    YearFilter,
+)
 from events.admin.forms import URL_OVERRIDES, EventForm, ReasonForm
 from events.admin.history import HistoryAdmin
 from events.admin.inlines import ReadOnlyInline
 from events.admin.merges import MergeAdminMixin, MergedFromInline, merge_selected
 from events.admin.notices import NoticeMatchMixin
+from events.admin.queue import QUEUE_COLUMNS, QueueColumnsMixin
 from events.exceptions import NotPermitted
 from events.languages import text_direction
 from events.models import Event, Source, StatusChange
@@ -113,7 +121,7 @@ READONLY_FIELDSETS = [
 ]
 
 
-class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
+class EventAdmin(QueueColumnsMixin, NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
     form = EventForm
 
     class Media:
@@ -128,16 +136,7 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
         actions.revise_selected,
         merge_selected,
     ]
-    list_display = [
-        "target",
-        "platform",
-        "country",
-        "action",
-        "date_at_precision",
-        "status_seen",
-        "authority",
-        "created_at",
-    ]
+    list_display = QUEUE_COLUMNS
     list_select_related = ["platform", "authority"]
     list_filter = [
         StatusFilter,
@@ -149,6 +148,8 @@ class EventAdmin(NoticeMatchMixin, MergeAdminMixin, HistoryAdmin):
         OriginFilter,
         ActivityFilter,
         IncompleteFilter,
+        ConfidenceFilter,
+        DateRangeFilter,
     ]
     search_fields = [
         "target",

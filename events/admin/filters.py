@@ -20,6 +20,8 @@ from events.selectors.desk import (
     origin_choices,
     parse_week,
 )
+from events.selectors.filters import EventFilters, FilterError, events_in_period
+from events.selectors.queue import BAND_LABELS, events_in_band
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -152,3 +154,82 @@ def _user_id(value: str) -> bool:
     if not (value.isascii() and value.isdigit() and len(value) < 12):
         return False
     return get_user_model().objects.filter(pk=int(value)).exists()
+
+
+class ConfidenceFilter(admin.SimpleListFilter):
+    """The extractor's confidence band (events.selectors.queue); a value that
+    names no band is an error message and no filter."""
+
+    title = _("confidence")
+    parameter_name = "confidence"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(BAND_LABELS.items())
+
+    def queryset(self, request: HttpRequest, queryset: EventQuerySet) -> EventQuerySet:
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            return events_in_band(queryset, value)
+        except DeskInputError as exc:
+            messages.error(request, f"Not filtered by confidence: {exc}.")
+            return queryset
+
+
+class DateRangeFilter(admin.SimpleListFilter):
+    """Events whose date, at its precision, overlaps `date_after` to
+    `date_before` (YYYY, YYYY-MM or YYYY-MM-DD, either may be left out): the
+    API's rule (events.selectors.filters), so a month-precision event
+    overlaps a range if any of its days does. Bad values are an error message
+    and no filter."""
+
+    title = _("date range")
+    parameter_name = "date_after"
+    BEFORE = "date_before"
+    template = "admin/events/event/date_range_filter.html"
+
+    def __init__(self, request: HttpRequest, params: Any, *args: Any) -> None:
+        # Before super(), which would leave date_before to the changelist.
+        before = params.pop(self.BEFORE, None)
+        super().__init__(request, params, *args)
+        if before:
+            self.used_parameters[self.BEFORE] = before[-1]
+
+    def expected_parameters(self) -> list[str]:
+        return [self.parameter_name, self.BEFORE]
+
+    def has_output(self) -> bool:
+        return True
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return []
+
+    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+        names = self.expected_parameters()
+        kept = {n: v for n, v in changelist.params.items() if n not in names}
+        yield {
+            "selected": not any(self.used_parameters.get(n) for n in names),
+            "query_string": changelist.get_query_string(remove=names),
+            "display": _("All"),
+            "kept": sorted(kept.items()),
+            "after": self.used_parameters.get(self.parameter_name, ""),
+            "before": self.used_parameters.get(self.BEFORE, ""),
+        }
+
+    def queryset(self, request: HttpRequest, queryset: EventQuerySet) -> EventQuerySet:
+        given = {
+            name: [value]
+            for name in self.expected_parameters()
+            if (value := self.used_parameters.get(name))
+        }
+        if not given:
+            return queryset
+        try:
+            period = EventFilters.from_params(given)
+        except FilterError as exc:
+            messages.error(request, f"Not filtered by date: {exc}.")
+            return queryset
+        return events_in_period(
+            queryset, after=period.date_after, before=period.date_before
+        )

@@ -230,6 +230,19 @@ def _period_ends_on_or_after(day: dt.date) -> Q:
     )
 
 
+def events_in_period(
+    queryset: EventQuerySet, *, after: dt.date | None, before: dt.date | None
+) -> EventQuerySet:
+    """The events of `queryset` whose period (their date at its precision)
+    overlaps the days from `after` to `before`, both inclusive; an open end
+    when None (the rule of the module docstring)."""
+    if before:
+        queryset = queryset.filter(date__lte=before)
+    if after:
+        queryset = queryset.filter(_period_ends_on_or_after(after))
+    return queryset
+
+
 class StaleSlugIds(Exception):
     """A platform or authority slug names another row than remembered (one
     was renamed or replaced): the events read with the remembered ids are not
@@ -352,10 +365,9 @@ def filter_events(
         queryset = queryset.filter(target_ref__in=filters.target)
     if filters.notice:
         queryset = queryset.filter(notice_id__in=_known_notices(filters.notice))
-    if filters.date_before:
-        queryset = queryset.filter(date__lte=filters.date_before)
-    if filters.date_after:
-        queryset = queryset.filter(_period_ends_on_or_after(filters.date_after))
+    queryset = events_in_period(
+        queryset, after=filters.date_after, before=filters.date_before
+    )
     if filters.ongoing is not None:
         queryset = queryset.filter(ended_on__isnull=filters.ongoing)
     if filters.has_notice is not None:

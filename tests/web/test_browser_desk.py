@@ -84,3 +84,34 @@ def test_transition_buttons_are_styled_from_the_stylesheet(
     button = page.locator("form.transition button")
     assert button.inner_text().lower() == "submit for review"
     assert button.evaluate("el => getComputedStyle(el).borderTopLeftRadius") == "15px"
+
+
+# Unsorted, and sorted (a sorted column's header grows by its sort buttons).
+@pytest.mark.parametrize("query", ["", "?o=-8.11"])
+def test_the_queue_fits_1366_px_with_its_columns(
+    page, live_server, curator, busy_desk, query
+):
+    for draft in busy_desk:
+        draft.target = "A target with a very long name, as Telegram channels have " * 3
+        draft.extraction = {"is_event": 0.62, "fields": {}}
+        draft.save()
+    signed_in(page, live_server, curator)
+
+    page.goto(f"{live_server.url}/admin/events/event/{query}")
+
+    headers = page.locator("#result_list thead th .text").all_inner_texts()
+    assert [text.strip().lower() for text in headers[1:]] == [
+        *("status", "platform", "target", "country", "action", "date"),
+        *("authority", "confidence", "origin", "dup?", "waited"),
+    ]
+    assert page.locator("#result_list tbody tr").count() == 8
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    # The table scrolls inside its box when too wide: that box must not.
+    results = page.locator("#changelist .results")
+    assert results.evaluate("el => el.scrollWidth - el.clientWidth") <= 0
+    table = page.locator("#result_list").bounding_box()
+    assert table is not None and table["x"] + table["width"] <= 1366
+    screenshot(page, f"admin-queue-1366{'-sorted' if query else ''}")
