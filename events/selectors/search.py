@@ -23,9 +23,19 @@ from __future__ import annotations
 import re
 
 from django.db import connections
-from django.db.models import F, Func, Lookup, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    Lookup,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 
-from events.models import Event
+from events.models import Event, Source
 from events.selectors.masking import live_mask
 
 MAX_QUERY_LENGTH = 200
@@ -118,3 +128,16 @@ def search_events(
             real = (real & unmasked) | (~unmasked & masked)
         queryset = queryset.filter(real)
     return queryset
+
+
+def search_desk(queryset: QuerySet[Event], q: str) -> QuerySet[Event]:
+    """The review desk's search: search_events (the API's, served by its
+    index), and, when `q` is a whole http(s) URL, also the events citing a
+    source at exactly that URL (served by the index on Source.url). Raises
+    SearchQueryError as search_events does."""
+    q = q.strip()
+    found = search_events(queryset, q)
+    if not q.startswith(("http://", "https://")) or any(c.isspace() for c in q):
+        return found
+    cites = Exists(Source.objects.filter(event=OuterRef("pk"), url=q))
+    return queryset.filter(cites | Q(pk__in=found.values("pk")))

@@ -16,6 +16,7 @@ from tests.events.admin_support import (
     form_data,
     history_url,
 )
+from tests.events.test_admin_actions import messages_of
 from tests.factories import EventFactory, PlatformFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,16 +117,56 @@ def test_search_finds_chinese_notice_text(client, curator):
     assert listed(response) == [wanted]
 
 
-def test_search_finds_events_by_source_url(client, curator):
+def test_search_finds_events_by_a_whole_source_url(client, curator):
     event = EventFactory()
     SourceFactory(event=event, url="https://rferl.example/telegram-ban")
     SourceFactory(event=event, url="https://rferl.example/telegram-ban-2")
+    other = EventFactory()
+    SourceFactory(event=other, url="https://rferl.example/telegram")
+    client.force_login(curator)
+
+    response = client.get(
+        changelist_url(), {"q": " https://rferl.example/telegram-ban "}
+    )
+
+    assert listed(response) == [event]
+
+
+def test_search_is_the_apis_search_every_word_anywhere(client, curator):
+    wanted = EventFactory(target="Telegram channel", summary="Blocked in Moscow")
+    EventFactory(target="Telegram channel", summary="Blocked in Minsk")
+    client.force_login(curator)
+
+    response = client.get(changelist_url(), {"q": "telegram moscow"})
+
+    assert listed(response) == [wanted]
+
+
+def test_search_calls_the_apis_search(client, curator, monkeypatch):
+    searched = []
+
+    def search_events(queryset, q, **kwargs):
+        searched.append((q, kwargs))
+        return queryset.none()
+
+    monkeypatch.setattr("events.selectors.search.search_events", search_events)
+    EventFactory(target="Telegram")
+    client.force_login(curator)
+
+    response = client.get(changelist_url(), {"q": "Telegram"})
+
+    assert listed(response) == []
+    assert searched == [("Telegram", {})]
+
+
+def test_a_search_the_api_refuses_is_an_error_message(client, curator):
     EventFactory()
     client.force_login(curator)
 
-    response = client.get(changelist_url(), {"q": "telegram-ban"})
+    response = client.get(changelist_url(), {"q": "x" * 201}, follow=True)
 
-    assert listed(response) == [event]
+    assert len(listed(response)) == 1
+    assert any("Not searched" in m for m in messages_of(response))
 
 
 def test_search_does_not_reach_past_the_queue(client, curator, published):
