@@ -83,6 +83,15 @@ def describe(transition: Transition, result: BulkResult) -> tuple[str, int]:
     return f"{text} {skipped}", messages.WARNING
 
 
+def describe_edit(result: BulkResult) -> tuple[str, int]:
+    """The message for a bulk edit and its level."""
+    text = f"Edited {_count(len(result.done))}."
+    if not result.skipped:
+        return text, messages.SUCCESS
+    listed = [f"'{event}' — {why}" for event, why in result.skipped]
+    return f"{text} Skipped {len(listed)}: {'; '.join(listed)}.", messages.WARNING
+
+
 VERSION_PREFIX = "version-"
 
 

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 
 from events.admin import actions, publishing
+from events.admin.bulk_edit import edit_selected
 from events.admin.completeness import IncompleteFilter
 from events.admin.filters import (
     ActivityFilter,
@@ -136,6 +137,7 @@ class EventAdmin(QueueColumnsMixin, NoticeMatchMixin, MergeAdminMixin, HistoryAd
         actions.unpublish_selected,
         actions.revise_selected,
         merge_selected,
+        edit_selected,
     ]
     list_display = QUEUE_COLUMNS
     list_select_related = ["platform", "authority"]

@@ -14,12 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from events.choices import Status
-from events.exceptions import NotPermitted
+from events.exceptions import NotPermitted, TrackerError
 from events.models import EDITABLE_EVENT_FIELDS, Event, Source
 from events.services.derive import event_derive
 from events.services.record_hooks import events_deleted, events_written
 from events.services.status import StatusMove, status_check, statuses_record
-from events.services.workflow import User, event_can_edit, event_check_version
+from events.services.workflow import (
+    BulkResult,
+    User,
+    event_can_edit,
+    event_check_version,
+)
 
 EDITABLE_FIELDS = frozenset(EDITABLE_EVENT_FIELDS)
 SOURCE_FIELDS = ("url", "title", "publisher", "published_at", "archive_url")
@@ -151,21 +156,53 @@ def event_update(
     data: Mapping[str, Any],
     sources: Sequence[Mapping[str, Any]] | None = None,
     version: str | None = None,
+    reason: str = "edited through the API",
 ) -> Event:
-    """Change the given fields (and replace the sources when `sources` is given);
-    raises NotPermitted, ValidationError or, when `version` is given and the
-    event changed since, StaleVersion."""
+    """Change the given fields (and replace the sources when `sources` is given),
+    with `reason` in the history row; raises NotPermitted, ValidationError or,
+    when `version` is given and the event changed since, StaleVersion."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if not event_can_edit(event=locked, user=user):
         raise NotPermitted("you may not edit this event")
     event_check_version(locked, version)
     _assign(locked, data)
     rows = _check_sources(sources) if sources is not None else None
-    _save(locked, user=user, reason="edited through the API")
+    _save(locked, user=user, reason=reason)
     if rows is not None:
         _replace_sources(locked, rows, user=user)
     events_written(event_ids=[locked.pk])
     return locked
+
+
+def events_edit_bulk(
+    *,
+    events: Iterable[Event],
+    user: User,
+    data: Mapping[str, Any],
+    reason: str,
+    versions: Mapping[int, str],
+) -> BulkResult:
+    """Set the same fields on many events, each through event_update (its
+    history row has the user and `reason`); an event the user may not edit,
+    changed since the version seen (`versions`: id → version) or made invalid
+    by the change is skipped with the reason, the others are saved."""
+    result = BulkResult()
+    for event in events:
+        try:
+            result.done.append(
+                event_update(
+                    event=event,
+                    user=user,
+                    data=data,
+                    version=versions.get(event.pk, ""),
+                    reason=reason,
+                )
+            )
+        except TrackerError as exc:
+            result.skipped.append((event, str(exc)))
+        except ValidationError as exc:
+            result.skipped.append((event, "; ".join(exc.messages)))
+    return result
 
 
 @transaction.atomic
