@@ -38,6 +38,7 @@ from events.admin.queue import QUEUE_COLUMNS, QueueColumnsMixin
 from events.exceptions import NotPermitted
 from events.languages import text_direction
 from events.models import Event, Source, StatusChange
+from events.selectors.extraction import event_extraction
 from events.selectors.search import SearchQueryError, search_desk
 from events.services import event_can_edit
 from events.services.editing import (
@@ -284,6 +285,7 @@ class EventAdmin(QueueColumnsMixin, NoticeMatchMixin, MergeAdminMixin, HistoryAd
                 add = reverse("admin:events_redaction_add")
                 context["takedown_url"] = f"{add}?event_public_id={obj.public_id}"
             context.update(self.merge_context(request, obj))
+            context["extraction"] = event_extraction(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _transition_buttons(
