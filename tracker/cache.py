@@ -107,3 +107,19 @@ class FailSafeRedisCache(RedisCache):
             pipe.incrby(key, amount)
             _, value = pipe.execute()
         return int(value)
+
+
+def cache_settings(redis_url: str) -> dict[str, Any]:
+    """The default cache: Redis when `redis_url` is set (shared by every web
+    process: the rate-limit counters), else memory local to each process, so
+    with several gunicorn workers each one counts on its own."""
+    if not redis_url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {
+        # A stopped Redis turns into cache misses, not errors (and with short
+        # timeouts, no long waits): the site keeps working.
+        "BACKEND": "tracker.cache.FailSafeRedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": "tracker",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }

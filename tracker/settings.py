@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.cache import cache_settings
 from tracker.database import database_settings
 from tracker.env import env_bool, env_int, env_list, env_str
 from tracker.logconfig import logging_config
+from tracker.schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -286,21 +287,8 @@ if PRODUCTION and not (METRICS_TOKEN or METRICS_PUBLIC):
 if PRODUCTION and METRICS_TOKEN and len(METRICS_TOKEN) < 20:
     raise ImproperlyConfigured("METRICS_TOKEN must be 20+ random characters")
 
-# Schedules live in code; django-celery-beat's scheduler installs them in the
-# database at start-up (idempotently), where the admin shows them.
-CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "events.heartbeat", "schedule": 60.0},
-    "dispatch-due-feeds": {"task": "events.dispatch_due_feeds", "schedule": 60.0},
-    "dispatch-unsent-releases": {
-        "task": "events.dispatch_unsent_releases",
-        "schedule": 300.0,
-    },
-    # Daily, at a quiet hour (UTC).
-    "prune-fetch-logs": {
-        "task": "events.prune_fetch_logs",
-        "schedule": crontab(hour=3, minute=17),
-    },
-}
+# Schedules live in code (tracker/schedule.py).
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # --- Feed ingestion ----------------------------------------------------------
 # Hosts fetched without the private-address guard (local development, tests).
@@ -357,23 +345,9 @@ API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 # (ETags make revalidation cheap; 0 means every read asks).
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 0)
 
-# Rate-limit counters: Redis when REDIS_URL is set (shared by every web
-# process); otherwise memory local to each process, so with several gunicorn
-# workers each one counts on its own.
-CACHES = {
-    "default": (
-        {
-            # A stopped Redis turns into cache misses, not errors (and with
-            # short timeouts, no long waits): the site keeps working.
-            "BACKEND": "tracker.cache.FailSafeRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tracker",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# Rate-limit counters and caches: Redis when REDIS_URL is set (see
+# tracker/cache.py), else memory local to each process.
+CACHES = {"default": cache_settings(REDIS_URL)}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

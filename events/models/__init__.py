@@ -11,10 +11,8 @@ from events.models.record import (
     Authority,
     Event,
     EventQuerySet,
-    Heartbeat,
     Platform,
     Source,
-    StatusChange,
     event_version,
     history_reason,
     language_tag_validator,
@@ -22,6 +20,7 @@ from events.models.record import (
 )
 from events.models.redactions import Redaction
 from events.models.releases import Release
+from events.models.status import Heartbeat, StatusChange
 from events.models.targets import Target
 from events.models.tokens import ApiToken
 
